@@ -1,0 +1,75 @@
+// Binary: one ELF file (executable, shared object, vmlinux or .ko) with its
+// debug info, ready to turn addresses into frames.
+//
+//   Result<std::unique_ptr<Binary>> binary = Binary::open("vmlinux", {});
+//   if (!binary) die(binary.error().message());
+//   Symbolized s = (*binary)->symbolize(0xffffffff81000000);
+//   for (const SourceFrame& f : s.frames) print(f);   // innermost first
+//
+// Where the names come from: DWARF when there is some (in the file itself or
+// a separate debug file found by build-id, .gnu_debuglink or debuginfod),
+// otherwise the ELF symbol table. `debug_info_source()` says which, and every
+// frame carries its SymbolSource.
+#pragma once
+
+#include <elfutils/libdw.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "symbolizer/dwarf_index.h"
+#include "symbolizer/elf_file.h"
+#include "symbolizer/result.h"
+#include "symbolizer/source_frame.h"
+#include "symbolizer/symbol_table.h"
+
+namespace seam {
+
+struct LoadOptions {
+  // Section load addresses for a relocatable file (kernel module).
+  SectionPlacement section_addresses;
+  // Roots searched for separate debug files (build-id and debuglink).
+  std::vector<std::string> debug_dirs = {"/usr/lib/debug"};
+};
+
+struct Symbolized {
+  uint64_t address = 0;
+  std::vector<SourceFrame> frames;  // innermost first; empty if nothing is known
+};
+
+class Binary {
+ public:
+  static Result<std::unique_ptr<Binary>> open(const std::string& path, const LoadOptions& options);
+  ~Binary();
+
+  // `address` is a file address: as linked, or as placed for a .ko.
+  Symbolized symbolize(uint64_t address);
+
+  const std::string& path() const { return elf_.path(); }
+  // The file the DWARF was read from ("" when there is none).
+  const std::string& debug_path() const { return debug_path_; }
+  // "DWARF (path)" or "symbol table only: no DWARF in path or a debug file".
+  std::string debug_info_source() const;
+  // What a load base given by the user corresponds to (see ElfFile).
+  uint64_t first_load_address() const { return elf_.first_load_address(); }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  explicit Binary(ElfFile elf) : elf_(std::move(elf)) {}
+  void load_dwarf(const ElfFile& file);
+  std::optional<SourceFrame> symbol_table_frame(uint64_t address);
+
+  ElfFile elf_;
+  std::optional<ElfFile> separate_debug_file_;
+  std::string debug_path_;
+  Dwarf* dwarf_ = nullptr;
+  std::unique_ptr<DwarfIndex> dwarf_index_;
+  std::optional<SymbolTable> symbols_;  // built on first use
+  std::optional<SymbolTable> debug_file_symbols_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace seam

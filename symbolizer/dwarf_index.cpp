@@ -1,0 +1,297 @@
+#include "symbolizer/dwarf_index.h"
+
+#include <dwarf.h>
+
+#include <algorithm>
+
+#include "symbolizer/demangle.h"
+
+namespace seam {
+namespace {
+
+// Nesting deeper than this is corrupt DWARF, not real code.
+constexpr int kMaxScopeDepth = 64;
+
+bool is_tombstone(uint64_t low) {
+  // Linkers mark ranges of discarded code with 0 (ld.bfd, in units of a
+  // program that does not start at 0) or with -1 / -2 (lld, DWARF 5).
+  return low == ~uint64_t(0) || low == ~uint64_t(0) - 1;
+}
+
+// Calls add(low, high) for each address range of a DIE.
+template <typename Add>
+void for_each_range(Dwarf_Die* die, Add&& add) {
+  Dwarf_Addr base, low, high;
+  for (ptrdiff_t offset = 0; (offset = dwarf_ranges(die, offset, &base, &low, &high)) > 0;) {
+    if (high > low && !is_tombstone(low)) add(low, high);
+  }
+}
+
+bool has_pc_attributes(Dwarf_Die* die) {
+  return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
+}
+
+uint32_t udata_attribute(Dwarf_Die* die, unsigned name) {
+  Dwarf_Attribute attr;
+  Dwarf_Word value = 0;
+  if (!dwarf_attr(die, name, &attr) || dwarf_formudata(&attr, &value) != 0) return 0;
+  return static_cast<uint32_t>(value);
+}
+
+const char* string_attribute_integrated(Dwarf_Die* die, unsigned name) {
+  Dwarf_Attribute attr;
+  return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : nullptr;
+}
+
+}  // namespace
+
+void DwarfIndex::IntervalIndex::finish() {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const Interval& a, const Interval& b) { return a.low < b.low; });
+  max_high.resize(intervals.size());
+  uint64_t running = 0;
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    running = std::max(running, intervals[i].high);
+    max_high[i] = running;
+  }
+}
+
+template <typename Visit>
+void DwarfIndex::IntervalIndex::for_each_containing(uint64_t address, Visit&& visit) const {
+  auto above = std::upper_bound(intervals.begin(), intervals.end(), address,
+                                [](uint64_t a, const Interval& i) { return a < i.low; });
+  for (size_t i = above - intervals.begin(); i-- > 0;) {
+    if (max_high[i] <= address) return;  // Nothing at or before i reaches the address.
+    if (address < intervals[i].high && visit(intervals[i])) return;
+  }
+}
+
+void DwarfIndex::index_units() {
+  units_indexed_ = true;
+  Dwarf_CU* cu = nullptr;
+  Dwarf_CU* next = nullptr;
+  Dwarf_Half version;
+  uint8_t unit_type;
+  Dwarf_Die cu_die, sub_die;
+  while (dwarf_get_units(dwarf_, cu, &next, &version, &unit_type, &cu_die, &sub_die) == 0) {
+    cu = next;
+    // Type units hold no code; split (skeleton) units are not supported yet.
+    if (unit_type != DW_UT_compile && unit_type != DW_UT_partial) continue;
+    auto unit = std::make_unique<CompileUnit>();
+    unit->die = cu_die;
+    int lang = dwarf_srclang(&cu_die);
+    unit->language = lang < 0 ? Language::Unknown : language_from_dwarf(lang);
+    if (const char* comp_dir = string_attribute_integrated(&cu_die, DW_AT_comp_dir)) {
+      unit->comp_dir = comp_dir;
+    }
+    uint64_t id = units_.size();
+    bool has_ranges = false;
+    for_each_range(&cu_die, [&](uint64_t low, uint64_t high) {
+      unit_ranges_.intervals.push_back({low, high, id});
+      has_ranges = true;
+    });
+    if (!has_ranges) {
+      // No ranges on the unit DIE: learn them from its functions right away.
+      index_functions(*unit);
+      for (const Interval& f : unit->functions.intervals) {
+        unit_ranges_.intervals.push_back({f.low, f.high, id});
+      }
+    }
+    units_.push_back(std::move(unit));
+  }
+  unit_ranges_.finish();
+}
+
+void DwarfIndex::index_functions(CompileUnit& unit) {
+  unit.functions_indexed = true;
+  collect_functions(&unit.die, unit, 0);
+  unit.functions.finish();
+}
+
+void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, int depth) {
+  Dwarf_Die child;
+  if (depth > kMaxScopeDepth || dwarf_child(parent, &child) != 0) return;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_subprogram:
+        for_each_range(&child, [&](uint64_t low, uint64_t high) {
+          unit.functions.intervals.push_back({low, high, dwarf_dieoffset(&child)});
+        });
+        break;
+      case DW_TAG_namespace:
+      case DW_TAG_module:
+        collect_functions(&child, unit, depth + 1);
+        break;
+      case DW_TAG_structure_type:
+      case DW_TAG_class_type:
+      case DW_TAG_union_type:
+        // C++ and Rust may define functions inside types; C never does, and
+        // its thousands of struct members are not worth walking.
+        if (unit.language != Language::C) collect_functions(&child, unit, depth + 1);
+        break;
+      default:
+        break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+std::vector<SourceFrame> DwarfIndex::lookup(uint64_t address) {
+  if (!units_indexed_) index_units();
+  std::vector<SourceFrame> frames;
+  unit_ranges_.for_each_containing(address, [&](const Interval& unit_range) {
+    CompileUnit& unit = *units_[unit_range.id];
+    if (!unit.functions_indexed) index_functions(unit);
+    // The innermost (smallest) function interval wins over an enclosing one.
+    const Interval* best = nullptr;
+    unit.functions.for_each_containing(address, [&](const Interval& f) {
+      if (!best || f.high - f.low < best->high - best->low) best = &f;
+      return false;
+    });
+    Dwarf_Die function;
+    if (best && dwarf_offdie(dwarf_, best->id, &function)) {
+      frames = frames_in_function(unit, &function, address);
+      return true;
+    }
+    // Code without function DIEs (assembly): the line table still knows it.
+    SourceFrame frame;
+    frame.language = unit.language;
+    set_line(unit, address, frame);
+    if (frame.line == 0) return false;
+    frames.push_back(std::move(frame));
+    return true;
+  });
+  return frames;
+}
+
+bool DwarfIndex::find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_Die* found) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return false;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_inlined_subroutine:
+        if (dwarf_haspc(&child, address) == 1) {
+          *found = child;
+          return true;
+        }
+        break;
+      case DW_TAG_lexical_block:
+      case DW_TAG_try_block:
+      case DW_TAG_catch_block:
+        // Blocks do not overlap: the one holding the address decides. A block
+        // without addresses of its own can still hold inlined calls.
+        if (!has_pc_attributes(&child)) {
+          if (find_inlined_child(&child, address, found)) return true;
+        } else if (dwarf_haspc(&child, address) == 1) {
+          return find_inlined_child(&child, address, found);
+        }
+        break;
+      default:
+        break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+  return false;
+}
+
+std::vector<SourceFrame> DwarfIndex::frames_in_function(CompileUnit& unit, Dwarf_Die* function,
+                                                        uint64_t address) {
+  // chain[0] is the concrete function, each next one inlined into the previous.
+  std::vector<Dwarf_Die> chain{*function};
+  Dwarf_Die inlined;
+  while (chain.size() <= kMaxScopeDepth && find_inlined_child(&chain.back(), address, &inlined)) {
+    chain.push_back(inlined);
+  }
+
+  std::vector<SourceFrame> frames;
+  frames.reserve(chain.size());
+  for (size_t i = chain.size(); i-- > 0;) {
+    Dwarf_Die* die = &chain[i];
+    const FunctionName& name = function_name(die);
+    SourceFrame frame;
+    frame.function = name.name;
+    frame.linkage_name = name.linkage_name;
+    frame.suffix = name.suffix;
+    frame.language = language_of(die, unit.language);
+    frame.inlined = i > 0;
+    if (i + 1 == chain.size()) {
+      set_line(unit, address, frame);  // Innermost: where the address itself is.
+    } else {
+      // A caller of an inlined frame: the call site recorded on the callee.
+      Dwarf_Die* callee = &chain[i + 1];
+      frame.file = file_name(unit, udata_attribute(callee, DW_AT_call_file));
+      frame.line = udata_attribute(callee, DW_AT_call_line);
+      frame.column = udata_attribute(callee, DW_AT_call_column);
+    }
+    if (i == 0) {
+      for_each_range(die, [&](uint64_t low, uint64_t high) {
+        if (low <= address && address < high) frame.function_start = low;
+      });
+      frame.function_offset = address - frame.function_start;
+    }
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+const DwarfIndex::FunctionName& DwarfIndex::function_name(Dwarf_Die* die) {
+  Dwarf_Off offset = dwarf_dieoffset(die);
+  if (auto it = names_.find(offset); it != names_.end()) return it->second;
+  FunctionName result;
+  // dwarf_attr_integrate follows DW_AT_abstract_origin and DW_AT_specification,
+  // which is where inlined and out-of-line C++ and Rust functions keep names.
+  const char* linkage = string_attribute_integrated(die, DW_AT_linkage_name);
+  if (!linkage) linkage = string_attribute_integrated(die, DW_AT_MIPS_linkage_name);
+  const char* short_name = string_attribute_integrated(die, DW_AT_name);
+  if (linkage) {
+    result.linkage_name = linkage;
+    DemangledName demangled = demangle(linkage);
+    if (demangled.demangled) {
+      result.name = demangled.name;
+      result.suffix = demangled.suffix;
+    }
+  }
+  if (result.name.empty()) result.name = short_name ? short_name : (linkage ? linkage : "??");
+  return names_.emplace(offset, std::move(result)).first->second;
+}
+
+Language DwarfIndex::language_of(Dwarf_Die* die, Language fallback) {
+  // An inlined function may come from another unit, even another language
+  // (cross-language LTO): its abstract origin's unit says which.
+  Dwarf_Attribute attr;
+  Dwarf_Die origin, origin_cu;
+  if (!dwarf_attr(die, DW_AT_abstract_origin, &attr) || !dwarf_formref_die(&attr, &origin) ||
+      !dwarf_diecu(&origin, &origin_cu, nullptr, nullptr)) {
+    return fallback;
+  }
+  int lang = dwarf_srclang(&origin_cu);
+  return lang < 0 ? fallback : language_from_dwarf(lang);
+}
+
+void DwarfIndex::set_line(const CompileUnit& unit, uint64_t address, SourceFrame& frame) {
+  Dwarf_Die cu_die = unit.die;
+  Dwarf_Line* line = dwarf_getsrc_die(&cu_die, address);
+  if (!line) return;
+  int line_number = 0, column = 0;
+  dwarf_lineno(line, &line_number);
+  dwarf_linecol(line, &column);
+  frame.file = absolute_path(unit, dwarf_linesrc(line, nullptr, nullptr));
+  frame.line = static_cast<uint32_t>(line_number);
+  frame.column = static_cast<uint32_t>(column);
+}
+
+std::string DwarfIndex::file_name(const CompileUnit& unit, uint64_t file_index) {
+  Dwarf_Die cu_die = unit.die;
+  Dwarf_Files* files = nullptr;
+  size_t count = 0;
+  if (dwarf_getsrcfiles(&cu_die, &files, &count) != 0 || file_index >= count) return "";
+  return absolute_path(unit, dwarf_filesrc(files, file_index, nullptr, nullptr));
+}
+
+std::string DwarfIndex::absolute_path(const CompileUnit& unit, const char* path) {
+  // libdw leaves DWARF 4 paths relative to the compilation directory (rustc
+  // writes them so); debuggers and llvm-symbolizer show them absolute.
+  if (!path) return "";
+  if (path[0] == '/' || unit.comp_dir.empty()) return path;
+  return unit.comp_dir + "/" + path;
+}
+
+}  // namespace seam

@@ -1,0 +1,93 @@
+// DwarfIndex: address -> inline chain of functions with source positions,
+// over libdw, with indexes of Seam's own built lazily (as drgn does):
+//
+//   1. address -> compilation unit: the CU DIEs' DW_AT_low_pc/high_pc/ranges,
+//      read once. No .debug_aranges needed (clang and rustc often omit it).
+//   2. CU -> function intervals: the CU's DIE tree walked the first time an
+//      address falls in it, descending into namespaces, modules and types
+//      (where LLVM puts every Rust and C++ function).
+//   3. function -> inline chain: that function's DIE subtree, at lookup.
+//
+// dwarf_getscopes is never used: in elfutils 0.188 it misses functions nested
+// in DW_TAG_namespace and is far too slow per address on large CUs.
+//
+//   DwarfIndex index(dwarf);
+//   std::vector<SourceFrame> frames = index.lookup(0xffffffff81234567);
+#pragma once
+
+#include <elfutils/libdw.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "symbolizer/source_frame.h"
+
+namespace seam {
+
+class DwarfIndex {
+ public:
+  // `dwarf` is borrowed and must outlive the index.
+  explicit DwarfIndex(Dwarf* dwarf) : dwarf_(dwarf) {}
+
+  // Frames for `address` (a file address: link-time, or placed for a .ko),
+  // innermost first; empty when no DWARF unit covers it. An address in a
+  // unit without functions (assembly) gives one frame with an empty
+  // function name but its source line: the caller names it from the symbols.
+  std::vector<SourceFrame> lookup(uint64_t address);
+
+  // Problems met while indexing (corrupt DIEs), for --verbose output.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  struct Interval {
+    uint64_t low;
+    uint64_t high;  // exclusive
+    uint64_t id;    // a function's DIE offset, or a unit's index in units_
+  };
+  // Intervals sorted by `low`, with a running maximum of `high` so that a
+  // lookup can stop scanning backwards as soon as nothing earlier can reach.
+  struct IntervalIndex {
+    std::vector<Interval> intervals;
+    std::vector<uint64_t> max_high;
+    void finish();
+    // Calls visit(interval) for each interval containing `address`, latest
+    // start first, until visit returns true.
+    template <typename Visit>
+    void for_each_containing(uint64_t address, Visit&& visit) const;
+  };
+  struct CompileUnit {
+    Dwarf_Die die;
+    Language language = Language::Unknown;
+    std::string comp_dir;  // DW_AT_comp_dir: relative source paths are under it
+    bool functions_indexed = false;
+    IntervalIndex functions;
+  };
+  struct FunctionName {
+    std::string name, linkage_name, suffix;
+  };
+
+  void index_units();
+  void index_functions(CompileUnit& unit);
+  void collect_functions(Dwarf_Die* parent, CompileUnit& unit, int depth);
+  std::vector<SourceFrame> frames_in_function(CompileUnit& unit, Dwarf_Die* function,
+                                              uint64_t address);
+  static bool find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_Die* found);
+  const FunctionName& function_name(Dwarf_Die* die);
+  Language language_of(Dwarf_Die* die, Language fallback);
+  static void set_line(const CompileUnit& unit, uint64_t address, SourceFrame& frame);
+  static std::string file_name(const CompileUnit& unit, uint64_t file_index);
+  static std::string absolute_path(const CompileUnit& unit, const char* path);
+
+  Dwarf* dwarf_;
+  bool units_indexed_ = false;
+  std::vector<std::unique_ptr<CompileUnit>> units_;
+  IntervalIndex unit_ranges_;
+  std::unordered_map<Dwarf_Off, FunctionName> names_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace seam
