@@ -48,7 +48,9 @@ int symbolize_command(int argc, char** argv) {
                    "come from the arguments or, if there are none, one per line on stdin.",
                    "[ADDR...]");
   parser.option("-e", "--exe", "FILE", "the ELF file (required)", &file);
-  parser.option("", "--base", "ADDR", "load address of FILE; addresses are runtime addresses",
+  parser.option("", "--base", "ADDR",
+                "load bias of FILE (a PIE's load address, a kernel's KASLR offset);\n" +
+                    std::string(32, ' ') + "addresses are then runtime addresses",
                 &base_text);
   parser.repeated("", "--section", "NAME=ADDR", "place a section of a .ko (repeatable)", &sections);
   parser.repeated("", "--debug-dir", "DIR", "also search DIR for debug files (repeatable)",
@@ -82,6 +84,7 @@ int symbolize_command(int argc, char** argv) {
   options.debug_dirs = debug_dirs;
 
   // Addresses are checked before the (possibly large) file is loaded.
+  // file address = runtime address - bias
   int64_t bias = 0;
   if (!base_text.empty()) {
     Result<uint64_t> base = parse_address(base_text);
@@ -106,7 +109,6 @@ int symbolize_command(int argc, char** argv) {
     std::cerr << "seam symbolize: " << binary.error().message() << '\n';
     return 1;
   }
-  if (!base_text.empty()) bias -= static_cast<int64_t>((*binary)->first_load_address());
   for (const std::string& warning : (*binary)->warnings()) {
     std::cerr << "seam symbolize: warning: " << warning << '\n';
   }

@@ -53,8 +53,6 @@ class Binary {
   const std::string& debug_path() const { return debug_path_; }
   // "DWARF (path)" or "symbol table only: no DWARF in path or a debug file".
   std::string debug_info_source() const;
-  // What a load base given by the user corresponds to (see ElfFile).
-  uint64_t first_load_address() const { return elf_.first_load_address(); }
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

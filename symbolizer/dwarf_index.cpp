@@ -104,30 +104,41 @@ void DwarfIndex::index_units() {
 
 void DwarfIndex::index_functions(CompileUnit& unit) {
   unit.functions_indexed = true;
-  collect_functions(&unit.die, unit, 0);
+  collect_functions(&unit.die, unit, "", 0);
   unit.functions.finish();
 }
 
-void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, int depth) {
+void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const std::string& scope,
+                                   int depth) {
   Dwarf_Die child;
   if (depth > kMaxScopeDepth || dwarf_child(parent, &child) != 0) return;
+  // C has no scopes worth naming, and its thousands of struct members are not
+  // worth walking; C++ and Rust define functions inside namespaces and types.
+  const bool scoped_language = unit.language == Language::Cpp || unit.language == Language::Rust;
   do {
-    switch (dwarf_tag(&child)) {
+    int tag = dwarf_tag(&child);
+    switch (tag) {
       case DW_TAG_subprogram:
+        if (!scope.empty()) scope_of_.emplace(dwarf_dieoffset(&child), scope);
         for_each_range(&child, [&](uint64_t low, uint64_t high) {
           unit.functions.intervals.push_back({low, high, dwarf_dieoffset(&child)});
         });
         break;
       case DW_TAG_namespace:
       case DW_TAG_module:
-        collect_functions(&child, unit, depth + 1);
-        break;
       case DW_TAG_structure_type:
       case DW_TAG_class_type:
       case DW_TAG_union_type:
-        // C++ and Rust may define functions inside types; C never does, and
-        // its thousands of struct members are not worth walking.
-        if (unit.language != Language::C) collect_functions(&child, unit, depth + 1);
+        if (scoped_language || tag == DW_TAG_namespace || tag == DW_TAG_module) {
+          const char* name = dwarf_diename(&child);
+          std::string inner = scope;
+          if (name) {
+            inner += std::string(name) + "::";
+          } else if (tag == DW_TAG_namespace) {
+            inner += "(anonymous namespace)::";
+          }
+          collect_functions(&child, unit, inner, depth + 1);
+        }
         break;
       default:
         break;
@@ -240,7 +251,6 @@ const DwarfIndex::FunctionName& DwarfIndex::function_name(Dwarf_Die* die) {
   // which is where inlined and out-of-line C++ and Rust functions keep names.
   const char* linkage = string_attribute_integrated(die, DW_AT_linkage_name);
   if (!linkage) linkage = string_attribute_integrated(die, DW_AT_MIPS_linkage_name);
-  const char* short_name = string_attribute_integrated(die, DW_AT_name);
   if (linkage) {
     result.linkage_name = linkage;
     DemangledName demangled = demangle(linkage);
@@ -249,8 +259,27 @@ const DwarfIndex::FunctionName& DwarfIndex::function_name(Dwarf_Die* die) {
       result.suffix = demangled.suffix;
     }
   }
-  if (result.name.empty()) result.name = short_name ? short_name : (linkage ? linkage : "??");
+  if (result.name.empty()) result.name = qualified_name(die);
+  if (result.name.empty()) result.name = linkage ? linkage : "??";
   return names_.emplace(offset, std::move(result)).first->second;
+}
+
+std::string DwarfIndex::qualified_name(Dwarf_Die* die) {
+  // Follow abstract origins and specifications to the DIE that holds the
+  // name; its scope was recorded when its unit was walked.
+  Dwarf_Die named = *die;
+  for (int hops = 0; hops < 8 && !dwarf_hasattr(&named, DW_AT_name); ++hops) {
+    Dwarf_Attribute attr;
+    if (!dwarf_attr(&named, DW_AT_abstract_origin, &attr) &&
+        !dwarf_attr(&named, DW_AT_specification, &attr)) {
+      break;
+    }
+    if (!dwarf_formref_die(&attr, &named)) break;
+  }
+  const char* name = dwarf_diename(&named);
+  if (!name) return "";
+  auto scope = scope_of_.find(dwarf_dieoffset(&named));
+  return scope == scope_of_.end() ? name : scope->second + name;
 }
 
 Language DwarfIndex::language_of(Dwarf_Die* die, Language fallback) {

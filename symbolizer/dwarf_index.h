@@ -72,11 +72,12 @@ class DwarfIndex {
 
   void index_units();
   void index_functions(CompileUnit& unit);
-  void collect_functions(Dwarf_Die* parent, CompileUnit& unit, int depth);
+  void collect_functions(Dwarf_Die* parent, CompileUnit& unit, const std::string& scope, int depth);
   std::vector<SourceFrame> frames_in_function(CompileUnit& unit, Dwarf_Die* function,
                                               uint64_t address);
   static bool find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_Die* found);
   const FunctionName& function_name(Dwarf_Die* die);
+  std::string qualified_name(Dwarf_Die* die);
   Language language_of(Dwarf_Die* die, Language fallback);
   static void set_line(const CompileUnit& unit, uint64_t address, SourceFrame& frame);
   static std::string file_name(const CompileUnit& unit, uint64_t file_index);
@@ -87,6 +88,11 @@ class DwarfIndex {
   std::vector<std::unique_ptr<CompileUnit>> units_;
   IntervalIndex unit_ranges_;
   std::unordered_map<Dwarf_Off, FunctionName> names_;
+  // "ns::Class::" for C++ and Rust subprogram DIEs inside named scopes, to
+  // qualify functions that have no linkage name (GCC omits it for functions
+  // with internal linkage). libdw has no parent links, so this is recorded
+  // while the unit is walked.
+  std::unordered_map<Dwarf_Off, std::string> scope_of_;
   std::vector<std::string> warnings_;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -38,21 +39,25 @@ uint64_t align_up(uint64_t value, uint64_t alignment) {
 Result<void> check_within_file(Elf* elf, uint64_t file_size) {
   GElf_Ehdr ehdr;
   if (!gelf_getehdr(elf, &ehdr)) return Error("bad ELF header: " + libelf_error());
-  size_t section_count = 0;
-  if (elf_getshdrnum(elf, &section_count) != 0) {
-    return Error("bad section header table: " + libelf_error());
+  auto truncated = [&](const std::string& what) {
+    return Error("truncated ELF file: " + what + " ends past the end of the file (" +
+                 std::to_string(file_size) + " bytes); the file is incomplete, copy it again");
+  };
+  // From the raw header: libelf quietly drops a section table it cannot read.
+  uint64_t section_headers = std::max<uint64_t>(ehdr.e_shnum, 1) * ehdr.e_shentsize;
+  if (ehdr.e_shoff != 0 && (ehdr.e_shoff > file_size || section_headers > file_size - ehdr.e_shoff)) {
+    return truncated("the section header table");
   }
-  if (section_count > 0 && ehdr.e_shoff + section_count * uint64_t(ehdr.e_shentsize) > file_size) {
-    return Error("truncated ELF file: the section headers end past the end of the file (" +
-                 std::to_string(file_size) + " bytes)");
+  uint64_t program_headers = uint64_t(ehdr.e_phnum) * ehdr.e_phentsize;
+  if (ehdr.e_phoff != 0 && (ehdr.e_phoff > file_size || program_headers > file_size - ehdr.e_phoff)) {
+    return truncated("the program header table");
   }
   for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
     GElf_Shdr shdr;
     if (!gelf_getshdr(scn, &shdr)) return Error("bad section header: " + libelf_error());
     if (shdr.sh_type == SHT_NOBITS) continue;
     if (shdr.sh_offset > file_size || shdr.sh_size > file_size - shdr.sh_offset) {
-      return Error("truncated ELF file: section " + section_name(elf, scn) +
-                   " ends past the end of the file (" + std::to_string(file_size) + " bytes)");
+      return truncated("section " + section_name(elf, scn));
     }
   }
   return {};
@@ -164,19 +169,6 @@ bool ElfFile::has_section(const std::string& name) const {
     }
   }
   return false;
-}
-
-uint64_t ElfFile::first_load_address() const {
-  size_t count = 0;
-  if (elf_getphdrnum(elf_, &count) != 0) return 0;
-  std::optional<uint64_t> lowest;
-  for (size_t i = 0; i < count; ++i) {
-    GElf_Phdr phdr;
-    if (gelf_getphdr(elf_, static_cast<int>(i), &phdr) && phdr.p_type == PT_LOAD) {
-      if (!lowest || phdr.p_vaddr < *lowest) lowest = phdr.p_vaddr;
-    }
-  }
-  return lowest.value_or(0);
 }
 
 std::optional<uint64_t> ElfFile::section_address(size_t section_index) const {

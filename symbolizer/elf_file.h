@@ -57,9 +57,6 @@ class ElfFile {
   std::optional<Debuglink> debuglink() const;
   bool has_section(const std::string& name) const;
   bool has_dwarf() const { return has_section(".debug_info"); }
-  // Lowest p_vaddr of a PT_LOAD segment: the address that a load base given
-  // by the user (`--base`) corresponds to. 0 for ET_REL.
-  uint64_t first_load_address() const;
   // Address of a section after placement (ET_REL), or its sh_addr.
   std::optional<uint64_t> section_address(size_t section_index) const;
 

@@ -64,13 +64,18 @@ SymbolTable SymbolTable::build(const ElfFile& elf) {
     if (!gelf_getsym(data, static_cast<int>(i), &sym)) break;
     const char* name = elf_strptr(elf.elf(), shdr.sh_link, sym.st_name);
     if (!is_address_symbol(sym, name)) continue;
-    uint64_t address = sym.st_value;
-    if (elf.is_relocatable()) {  // ET_REL values are offsets into their section.
-      std::optional<uint64_t> base = elf.section_address(sym.st_shndx);
-      if (!base) continue;
-      address += *base;
+    GElf_Shdr section;
+    Elf_Scn* section_scn = elf_getscn(elf.elf(), sym.st_shndx);
+    std::optional<uint64_t> section_start = elf.section_address(sym.st_shndx);
+    if (!section_scn || !gelf_getshdr(section_scn, &section) || !section_start ||
+        !(section.sh_flags & SHF_ALLOC)) {
+      continue;
     }
-    table.symbols_.push_back({address, sym.st_size, name, rank_of(sym)});
+    uint64_t section_end = *section_start + section.sh_size;
+    // ET_REL values are offsets into their section; others are addresses.
+    uint64_t address = elf.is_relocatable() ? *section_start + sym.st_value : sym.st_value;
+    uint64_t limit = sym.st_size > 0 ? address + sym.st_size : section_end;
+    table.symbols_.push_back({address, sym.st_size, limit, name, rank_of(sym)});
   }
   std::sort(table.symbols_.begin(), table.symbols_.end(), [](const Symbol& a, const Symbol& b) {
     return a.address != b.address ? a.address < b.address : a.rank > b.rank;
@@ -91,13 +96,13 @@ std::optional<SymbolMatch> SymbolTable::lookup(uint64_t address) const {
   auto match = [address](const Symbol& s) {
     return SymbolMatch{s.name, s.address, s.size, address - s.address};
   };
-  if (nearest->size == 0 || address < nearest->address + nearest->size) return match(*nearest);
+  if (address < nearest->limit) return match(*nearest);
   // The nearest symbol ends below the address: it may still lie inside an
   // enclosing sized symbol that starts earlier (a few steps back at most).
   auto it = nearest;
   for (int steps = 0; steps < 16 && it != symbols_.begin(); ++steps) {
     --it;
-    if (it->size > 0 && address < it->address + it->size) return match(*it);
+    if (it->size > 0 && address < it->limit) return match(*it);
   }
   return std::nullopt;
 }

@@ -28,7 +28,8 @@ class SymbolTable {
   static SymbolTable build(const ElfFile& elf);
 
   // The symbol containing `address`; for unsized symbols (common in the
-  // kernel's assembly), the nearest one below it, as kallsyms does.
+  // kernel's assembly), the nearest one below it in the same section, as
+  // kallsyms does.
   std::optional<SymbolMatch> lookup(uint64_t address) const;
   // The address of the first symbol with this exact (mangled) name.
   std::optional<uint64_t> address_of(std::string_view name) const;
@@ -38,6 +39,7 @@ class SymbolTable {
   struct Symbol {
     uint64_t address;
     uint64_t size;
+    uint64_t limit;  // end of the symbol, or of its section when unsized
     const char* name;
     int rank;  // higher is the better name for an address shared by several
   };
