@@ -20,8 +20,8 @@ class ArgParser {
   ArgParser(std::string command, std::string summary, std::string positional_usage = "");
 
   void flag(std::string short_name, std::string long_name, std::string help, bool* out);
-  void option(std::string short_name, std::string long_name, std::string metavar,
-              std::string help, std::string* out);
+  void option(std::string short_name, std::string long_name, std::string metavar, std::string help,
+              std::string* out);
   void repeated(std::string short_name, std::string long_name, std::string metavar,
                 std::string help, std::vector<std::string>* out);
 

@@ -100,8 +100,8 @@ std::optional<std::string> DebugFileFinder::by_debuginfod(const std::vector<uint
   debuginfod_client* client = debuginfod_begin();
   if (!client) return std::nullopt;
   char* path = nullptr;
-  int fd = debuginfod_find_debuginfo(client, build_id.data(), static_cast<int>(build_id.size()),
-                                     &path);
+  int fd =
+      debuginfod_find_debuginfo(client, build_id.data(), static_cast<int>(build_id.size()), &path);
   debuginfod_end(client);
   if (fd < 0) return std::nullopt;
   ::close(fd);

@@ -19,16 +19,19 @@ namespace seam {
 
 class DebugFileFinder {
  public:
-  explicit DebugFileFinder(std::vector<std::string> debug_dirs) : debug_dirs_(std::move(debug_dirs)) {}
+  explicit DebugFileFinder(std::vector<std::string> debug_dirs)
+      : debug_dirs_(std::move(debug_dirs)) {}
 
   // Path of a file holding the DWARF for `elf`, or nullopt. `tried` (if
   // given) receives every place looked at, for an error message.
-  std::optional<std::string> find(const ElfFile& elf, std::vector<std::string>* tried = nullptr) const;
+  std::optional<std::string> find(const ElfFile& elf,
+                                  std::vector<std::string>* tried = nullptr) const;
 
  private:
   std::optional<std::string> by_build_id(const std::vector<uint8_t>& build_id,
                                          std::vector<std::string>* tried) const;
-  std::optional<std::string> by_debuglink(const ElfFile& elf, std::vector<std::string>* tried) const;
+  std::optional<std::string> by_debuglink(const ElfFile& elf,
+                                          std::vector<std::string>* tried) const;
   static std::optional<std::string> by_debuginfod(const std::vector<uint8_t>& build_id,
                                                   std::vector<std::string>* tried);
 

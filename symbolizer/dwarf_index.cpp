@@ -140,8 +140,7 @@ void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const s
           collect_functions(&child, unit, inner, depth + 1);
         }
         break;
-      default:
-        break;
+      default: break;
     }
   } while (dwarf_siblingof(&child, &child) == 0);
 }
@@ -196,8 +195,7 @@ bool DwarfIndex::find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_D
           return find_inlined_child(&child, address, found);
         }
         break;
-      default:
-        break;
+      default: break;
     }
   } while (dwarf_siblingof(&child, &child) == 0);
   return false;

@@ -18,7 +18,9 @@ namespace {
 constexpr unsigned ELFCOMPRESS_ZSTD = 2;  // Not yet in elfutils 0.188's <elf.h>.
 #endif
 
-std::string libelf_error() { return elf_errmsg(-1); }
+std::string libelf_error() {
+  return elf_errmsg(-1);
+}
 
 std::string section_name(Elf* elf, Elf_Scn* scn) {
   size_t shstrndx = 0;
@@ -45,11 +47,13 @@ Result<void> check_within_file(Elf* elf, uint64_t file_size) {
   };
   // From the raw header: libelf quietly drops a section table it cannot read.
   uint64_t section_headers = std::max<uint64_t>(ehdr.e_shnum, 1) * ehdr.e_shentsize;
-  if (ehdr.e_shoff != 0 && (ehdr.e_shoff > file_size || section_headers > file_size - ehdr.e_shoff)) {
+  if (ehdr.e_shoff != 0 &&
+      (ehdr.e_shoff > file_size || section_headers > file_size - ehdr.e_shoff)) {
     return truncated("the section header table");
   }
   uint64_t program_headers = uint64_t(ehdr.e_phnum) * ehdr.e_phentsize;
-  if (ehdr.e_phoff != 0 && (ehdr.e_phoff > file_size || program_headers > file_size - ehdr.e_phoff)) {
+  if (ehdr.e_phoff != 0 &&
+      (ehdr.e_phoff > file_size || program_headers > file_size - ehdr.e_phoff)) {
     return truncated("the program header table");
   }
   for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
@@ -123,7 +127,9 @@ Result<ElfFile> ElfFile::open(const std::string& path) {
   return file;
 }
 
-bool ElfFile::is_relocatable() const { return type_ == ET_REL; }
+bool ElfFile::is_relocatable() const {
+  return type_ == ET_REL;
+}
 
 std::vector<uint8_t> ElfFile::build_id() const {
   for (Elf_Scn* scn = elf_nextscn(elf_, nullptr); scn; scn = elf_nextscn(elf_, scn)) {
@@ -211,7 +217,8 @@ Result<void> ElfFile::decompress_sections() {
     // zstd: libelf 0.188 does not know it. Decompress into a buffer of our own
     // and make the section's data point at it, as an uncompressed section.
     Elf_Data* data = elf_getdata(scn, nullptr);
-    size_t header_size = gelf_getclass(elf_) == ELFCLASS32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr);
+    size_t header_size =
+        gelf_getclass(elf_) == ELFCLASS32 ? sizeof(Elf32_Chdr) : sizeof(Elf64_Chdr);
     if (!data || data->d_size < header_size) {
       return Error("section " + section_name(elf_, scn) + ": truncated compressed data");
     }
@@ -230,7 +237,8 @@ Result<void> ElfFile::decompress_sections() {
     shdr.sh_flags &= ~uint64_t(SHF_COMPRESSED);
     shdr.sh_size = chdr.ch_size;
     shdr.sh_addralign = chdr.ch_addralign;
-    if (!gelf_update_shdr(scn, &shdr)) return Error("cannot update section header: " + libelf_error());
+    if (!gelf_update_shdr(scn, &shdr))
+      return Error("cannot update section header: " + libelf_error());
     owned_buffers_.push_back(std::move(buffer));
   }
   return {};
@@ -313,8 +321,14 @@ Result<void> ElfFile::apply_debug_relocations() {
         case R_X86_64_64: width = 8; break;
         case R_X86_64_32:
         case R_X86_64_32S: width = 4; break;
-        case R_X86_64_PC32: value -= place; width = 4; break;
-        case R_X86_64_PC64: value -= place; width = 8; break;
+        case R_X86_64_PC32:
+          value -= place;
+          width = 4;
+          break;
+        case R_X86_64_PC64:
+          value -= place;
+          width = 8;
+          break;
         default:
           return Error("unsupported relocation type " + std::to_string(GELF_R_TYPE(rela.r_info)) +
                        " in " + target_name);

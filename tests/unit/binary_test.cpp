@@ -14,10 +14,14 @@ namespace seam {
 namespace {
 
 // Kept out of line so that it has an address and a frame of its own.
-[[gnu::noinline]] int function_to_find(int x) { return x * 3 + 1; }
+[[gnu::noinline]] int function_to_find(int x) {
+  return x * 3 + 1;
+}
 
 namespace outer::inner {
-[[gnu::noinline]] int qualified_function(int x) { return x - 7; }
+[[gnu::noinline]] int qualified_function(int x) {
+  return x - 7;
+}
 }  // namespace outer::inner
 
 // Runtime address -> file address of this (position-independent) executable.
@@ -84,7 +88,8 @@ TEST(BinaryTest, NonElfFileIsAClearError) {
 TEST(BinaryTest, MissingFileIsAClearError) {
   Result<std::unique_ptr<Binary>> binary = Binary::open("/nonexistent/vmlinux", {});
   ASSERT_FALSE(binary);
-  EXPECT_EQ(binary.error().message(), "/nonexistent/vmlinux: cannot open: No such file or directory");
+  EXPECT_EQ(binary.error().message(),
+            "/nonexistent/vmlinux: cannot open: No such file or directory");
 }
 
 TEST(BinaryTest, TruncatedElfIsAClearError) {
