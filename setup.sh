@@ -22,7 +22,7 @@ PACKAGES=(
   llvm-19-dev llvm-19                                                      # demangler, llvm-symbolizer-19
   libgtest-dev googletest                                                  # unit tests
   clang lld rustc                                                          # the mixed-language samples
-  elfutils binutils rustfilt libqt6core6                                   # peers and corpora for tests
+  elfutils binutils rustfilt libqt6core6 debuginfod                        # peers and corpora for tests
 )
 
 log() { printf '\n== %s\n' "$*"; }
