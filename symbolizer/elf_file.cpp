@@ -222,10 +222,21 @@ Result<void> ElfFile::decompress_sections() {
     if (!data || data->d_size < header_size) {
       return Error("section " + section_name(elf_, scn) + ": truncated compressed data");
     }
-    auto buffer = std::make_unique<uint8_t[]>(chdr.ch_size ? chdr.ch_size : 1);
-    size_t got = ZSTD_decompress(buffer.get(), chdr.ch_size,
-                                 static_cast<const uint8_t*>(data->d_buf) + header_size,
-                                 data->d_size - header_size);
+    const uint8_t* frame = static_cast<const uint8_t*>(data->d_buf) + header_size;
+    size_t frame_size = data->d_size - header_size;
+    // The header's size must agree with the frame's own before we allocate it:
+    // a corrupt header must not make us reserve gigabytes.
+    unsigned long long content_size = ZSTD_getFrameContentSize(frame, frame_size);
+    if (content_size != ZSTD_CONTENTSIZE_UNKNOWN && content_size != chdr.ch_size) {
+      return Error("section " + section_name(elf_, scn) +
+                   ": corrupt zstd compression header (sizes disagree)");
+    }
+    std::unique_ptr<uint8_t[]> buffer(new (std::nothrow) uint8_t[chdr.ch_size ? chdr.ch_size : 1]);
+    if (!buffer) {
+      return Error("section " + section_name(elf_, scn) + ": cannot allocate " +
+                   std::to_string(chdr.ch_size) + " bytes to decompress it");
+    }
+    size_t got = ZSTD_decompress(buffer.get(), chdr.ch_size, frame, frame_size);
     if (ZSTD_isError(got) || got != chdr.ch_size) {
       return Error("cannot decompress zstd section " + section_name(elf_, scn) + ": " +
                    (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "size mismatch"));
