@@ -1,5 +1,6 @@
 #include "symbolizer/debug_file_finder.h"
 
+#include <dlfcn.h>
 #include <elfutils/debuginfod.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -97,16 +98,26 @@ std::optional<std::string> DebugFileFinder::by_debuginfod(const std::vector<uint
   const char* urls = std::getenv("DEBUGINFOD_URLS");
   if (!urls || !*urls) return std::nullopt;
   if (tried) tried->push_back(std::string("debuginfod (") + urls + ")");
-  debuginfod_client* client = debuginfod_begin();
-  if (!client) return std::nullopt;
-  char* path = nullptr;
-  int fd =
-      debuginfod_find_debuginfo(client, build_id.data(), static_cast<int>(build_id.size()), &path);
-  debuginfod_end(client);
-  if (fd < 0) return std::nullopt;
-  ::close(fd);
-  std::string result = path;
-  std::free(path);
+  // libdebuginfod brings libcurl and some thirty more libraries: load it only
+  // when asked to, as elfutils' libdwfl does, so every other run starts lean.
+  void* library = dlopen("libdebuginfod.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (!library) return std::nullopt;
+  auto begin = reinterpret_cast<decltype(&debuginfod_begin)>(dlsym(library, "debuginfod_begin"));
+  auto find = reinterpret_cast<decltype(&debuginfod_find_debuginfo)>(
+      dlsym(library, "debuginfod_find_debuginfo"));
+  auto end = reinterpret_cast<decltype(&debuginfod_end)>(dlsym(library, "debuginfod_end"));
+  std::optional<std::string> result;
+  if (debuginfod_client* client = begin && find && end ? begin() : nullptr) {
+    char* path = nullptr;
+    int fd = find(client, build_id.data(), static_cast<int>(build_id.size()), &path);
+    end(client);
+    if (fd >= 0) {
+      ::close(fd);
+      result = path;
+    }
+    std::free(path);
+  }
+  // Stays loaded: libcurl does not take kindly to being unloaded.
   return result;
 }
 
