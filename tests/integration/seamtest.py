@@ -107,10 +107,9 @@ def llvm_symbolize(binary, addresses, *options, inlines=True, timeout=600):
 
 def eu_addr2line(binary, addresses, *options, timeout=600):
     """eu-addr2line -a -i -f on `addresses` (offsets in the section with `-j SECTION`):
-    per address a list of frames
-    {"function", "file", "line", "column"}, innermost first, names as eu-addr2line
-    prints them (mangled linkage names or DWARF short names; demangle() them);
-    "??" and 0 when unknown."""
+    per address a list of frames {"function", "file", "line", "column"}, innermost
+    first, names as eu-addr2line prints them (mangled linkage names or DWARF short
+    names: demangle() them); [] when it knows nothing."""
     require_tool("eu-addr2line")
     # It exits 1 when some address is unknown: the output is checked instead.
     proc = run("eu-addr2line", "-a", "-i", "-f", "-e", binary, *options,
@@ -119,7 +118,7 @@ def eu_addr2line(binary, addresses, *options, timeout=600):
         raise AssertionError(f"eu-addr2line failed ({proc.returncode}): {proc.stderr.strip()}")
     lines = proc.stdout.splitlines()
     # With -j SECTION it prints the address where libdwfl placed the section.
-    section_relative = "-j" in options or any(str(o).startswith("--section") for o in options)
+    section_relative = "-j" in options
     results, i = [], 0
     for address in addresses:
         if i >= len(lines) or not re.fullmatch(r"0x[0-9a-f]{16}", lines[i]) or \
@@ -212,7 +211,7 @@ def split_qualified(name):
 
 def short_name(name):
     """The last path component of a demangled name without parameters, as
-    DWARF's DW_AT_name has it: `a::B<T>::f(int) const` -> `f`... `B<T>::f` -> `f`."""
+    DWARF's DW_AT_name has it: `a::B<T>::f(int) const` -> `f`."""
     last = split_qualified(name)[-1]
     return re.sub(r"\s+", "", last)
 
@@ -407,10 +406,12 @@ class Intervals:
 #     covering the address (crc32_be vs crc32_be_base, __x64_sys_X vs
 #     __do_sys_X, `f.cold` vs f, identical functions folded into one): accepted
 #     when the peer's name is a symbol covering the address (or starting at the
-#     function's entry) and Seam's name is another symbol there (possibly
-#     with a clone suffix: do_epoll_pwait.part.0 and
-#     do_compat_epoll_pwait.part.0 are one function in Debian's kernel), or the same
-#     name without the clone suffix, or the __do_sys_X behind a syscall stub.
+#     function's entry) and Seam's name is
+#       - another symbol there, possibly with a clone suffix
+#         (do_epoll_pwait.part.0 and do_compat_epoll_pwait.part.0 are one
+#         function in Debian's kernel, whose DWARF says do_epoll_pwait), or
+#       - the peer's name without its clone suffix, or
+#       - the __do_sys_X behind a __x64_sys_X syscall stub.
 #  2. Where DWARF has no DW_AT_linkage_name (C++ and Rust functions with
 #     internal linkage, closures), llvm-symbolizer and eu-addr2line print the
 #     bare DW_AT_name (`on_total`), Seam the qualified name
@@ -491,11 +492,11 @@ def compare_with_peer(address, result, peer_frames, peer, symbols=None, demangle
     where = f"{address:#x}"
     if not peer_frames:
         # The peer knows nothing: Seam may still know the symbol (a symtab frame).
-        if ours and any(f["source"] == "dwarf" for f in ours) and peer == "llvm-symbolizer":
+        if ours and any(f["source"] == "dwarf" for f in ours):
             return [f"{where}: {peer} knows nothing, Seam says {describe(ours)}"]
         return []
     if not ours:
-        if all(f["function"] in ("??", "") for f in peer_frames):
+        if all(f["function"] in ("??", "") and f["line"] == 0 for f in peer_frames):
             return []
         return [f"{where}: Seam knows nothing, {peer} says {describe(peer_frames)}"]
     if peer == "eu-addr2line" and len(peer_frames) == 1 and len(ours) > 1:
