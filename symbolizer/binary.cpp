@@ -13,11 +13,8 @@ Binary::~Binary() {
 Result<std::unique_ptr<Binary>> Binary::open(const std::string& path, const LoadOptions& options) {
   Result<ElfFile> elf = ElfFile::open(path);
   if (!elf) return elf.error();
-  // Place the sections of a .ko (its symbol table needs that too) and
-  // decompress debug sections before anything reads them.
-  if (Result<void> ok = elf->prepare_debug_sections(options.section_addresses); !ok) {
-    return ok.error();
-  }
+  // A .ko's symbol table needs its sections placed too: a bad placement is fatal.
+  if (Result<void> ok = elf->place_sections(options.section_addresses); !ok) return ok.error();
   std::unique_ptr<Binary> binary(new Binary(std::move(*elf)));
   if (binary->elf_.has_dwarf()) {
     binary->load_dwarf(binary->elf_);
@@ -28,7 +25,7 @@ Result<std::unique_ptr<Binary>> Binary::open(const std::string& path, const Load
   if (!debug_path) return binary;  // Symbol table only; debug_info_source() says so.
   Result<ElfFile> debug_file = ElfFile::open(*debug_path);
   if (debug_file) {
-    if (Result<void> ok = debug_file->prepare_debug_sections(options.section_addresses); !ok) {
+    if (Result<void> ok = debug_file->place_sections(options.section_addresses); !ok) {
       debug_file = ok.error();
     }
   }
@@ -41,8 +38,12 @@ Result<std::unique_ptr<Binary>> Binary::open(const std::string& path, const Load
   return binary;
 }
 
-void Binary::load_dwarf(const ElfFile& file) {
+void Binary::load_dwarf(ElfFile& file) {
   // Corrupt DWARF is not fatal: the symbol table still names functions.
+  if (Result<void> ok = file.prepare_debug_sections(); !ok) {
+    warnings_.push_back(ok.error().message() + " (using the symbol table)");
+    return;
+  }
   dwarf_ = dwarf_begin_elf(file.elf(), DWARF_C_READ, nullptr);
   if (!dwarf_) {
     warnings_.push_back(file.path() + ": cannot read DWARF: " + dwarf_errmsg(-1) +
@@ -56,7 +57,10 @@ void Binary::load_dwarf(const ElfFile& file) {
 Symbolized Binary::symbolize(uint64_t address) {
   Symbolized result{address, {}};
   if (dwarf_index_) result.frames = dwarf_index_->lookup(address);
-  if (!result.frames.empty() && !result.frames.front().function.empty()) return result;
+  if (!result.frames.empty() && !result.frames.front().function.empty()) {
+    if (result.frames.back().split_part) name_split_part(result.frames.back());
+    return result;
+  }
 
   std::optional<SourceFrame> frame = symbol_table_frame(address);
   if (!frame) return result;
@@ -71,6 +75,24 @@ Symbolized Binary::symbolize(uint64_t address) {
   }
   result.frames = {std::move(*frame)};
   return result;
+}
+
+void Binary::name_split_part(SourceFrame& frame) {
+  // DWARF names the function a split-off part belongs to; the symbol table
+  // names the part itself ("func.cold"), which is what an offset counts from.
+  std::optional<SourceFrame> symbol = symbol_table_frame(frame.function_start);
+  if (!symbol || symbol->function_start != frame.function_start) return;
+  if (!symbol->suffix.empty()) {
+    frame.suffix = symbol->suffix;  // A mangled name: the demangler split it off.
+    return;
+  }
+  // A plain (C) name: the suffix is what follows the function's own name.
+  const std::string& name = symbol->linkage_name;
+  if (name.size() > frame.function.size() &&
+      name.compare(0, frame.function.size(), frame.function) == 0 &&
+      name[frame.function.size()] == '.') {
+    frame.suffix = name.substr(frame.function.size());
+  }
 }
 
 std::optional<SourceFrame> Binary::symbol_table_frame(uint64_t address) {

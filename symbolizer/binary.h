@@ -57,8 +57,9 @@ class Binary {
 
  private:
   explicit Binary(ElfFile elf) : elf_(std::move(elf)) {}
-  void load_dwarf(const ElfFile& file);
+  void load_dwarf(ElfFile& file);
   std::optional<SourceFrame> symbol_table_frame(uint64_t address);
+  void name_split_part(SourceFrame& frame);
 
   ElfFile elf_;
   std::optional<ElfFile> separate_debug_file_;

@@ -231,10 +231,16 @@ std::vector<SourceFrame> DwarfIndex::frames_in_function(CompileUnit& unit, Dwarf
       frame.column = udata_attribute(callee, DW_AT_call_column);
     }
     if (i == 0) {
+      // The entry is DW_AT_entry_pc or low_pc, else the first range listed
+      // (compilers list the entry part first).
+      std::optional<uint64_t> entry;
+      if (Dwarf_Addr pc; dwarf_entrypc(die, &pc) == 0) entry = pc;
       for_each_range(die, [&](uint64_t low, uint64_t high) {
+        if (!entry) entry = low;
         if (low <= address && address < high) frame.function_start = low;
       });
       frame.function_offset = address - frame.function_start;
+      frame.split_part = entry && !(frame.function_start <= *entry && *entry <= address);
     }
     frames.push_back(std::move(frame));
   }

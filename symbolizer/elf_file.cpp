@@ -103,7 +103,8 @@ ElfFile::~ElfFile() {
 
 Result<ElfFile> ElfFile::open(const std::string& path) {
   elf_version(EV_CURRENT);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Error(path + ": cannot open: " + std::strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -185,16 +186,15 @@ std::optional<uint64_t> ElfFile::section_address(size_t section_index) const {
   return shdr.sh_addr;
 }
 
-Result<void> ElfFile::prepare_debug_sections(const SectionPlacement& placement) {
+Result<void> ElfFile::prepare_debug_sections() {
   if (Result<void> ok = decompress_sections(); !ok) return ok.error().context(path_);
-  if (!is_relocatable()) {
-    if (!placement.empty()) {
-      return Error(path_ + ": section addresses are only meaningful for relocatable files (.ko)");
-    }
-    return {};
+  if (!is_relocatable()) return {};
+  if (placed_addresses_.empty()) {
+    if (Result<void> ok = place_sections({}); !ok) return ok;
   }
-  if (Result<void> ok = place_sections(placement); !ok) return ok.error().context(path_);
-  if (Result<void> ok = apply_debug_relocations(); !ok) return ok.error().context(path_);
+  if (Result<void> ok = apply_debug_relocations(); !ok) {
+    return ok.error().context(path_ + ": cannot relocate the debug info");
+  }
   return {};
 }
 
@@ -256,8 +256,12 @@ Result<void> ElfFile::decompress_sections() {
 }
 
 Result<void> ElfFile::place_sections(const SectionPlacement& placement) {
+  if (!is_relocatable()) {
+    if (placement.empty()) return {};
+    return Error(path_ + ": section addresses are only meaningful for relocatable files (.ko)");
+  }
   size_t count = 0;
-  if (elf_getshdrnum(elf_, &count) != 0) return Error("bad section header table");
+  if (elf_getshdrnum(elf_, &count) != 0) return Error(path_ + ": bad section header table");
   placed_addresses_.assign(count, 0);
 
   // Sections the user placed first; the others go after the highest of them.
@@ -273,7 +277,10 @@ Result<void> ElfFile::place_sections(const SectionPlacement& placement) {
     next_free = std::max(next_free, it->second + shdr.sh_size);
     unused.erase(it->first);
   }
-  if (!unused.empty()) return Error("no allocated section named " + unused.begin()->first);
+  if (!unused.empty()) {
+    return Error(path_ + ": no allocated section named " + unused.begin()->first +
+                 " (see 'readelf -S " + path_ + "')");
+  }
 
   for (size_t i = 1; i < count; ++i) {
     Elf_Scn* scn = elf_getscn(elf_, i);
@@ -285,7 +292,9 @@ Result<void> ElfFile::place_sections(const SectionPlacement& placement) {
       next_free += shdr.sh_size;
     }
     shdr.sh_addr = placed_addresses_[i];
-    if (!gelf_update_shdr(scn, &shdr)) return Error("cannot place section: " + libelf_error());
+    if (!gelf_update_shdr(scn, &shdr)) {
+      return Error(path_ + ": cannot place section: " + libelf_error());
+    }
   }
   return {};
 }
@@ -316,7 +325,8 @@ Result<void> ElfFile::apply_debug_relocations() {
       GElf_Sym sym;
       if (!gelf_getrela(relocations, static_cast<int>(i), &rela) ||
           !gelf_getsym(symbols, static_cast<int>(GELF_R_SYM(rela.r_info)), &sym)) {
-        return Error("bad relocation " + std::to_string(i) + " for " + target_name);
+        return Error("relocation " + std::to_string(i) + " of " + target_name +
+                     " is corrupt (bad symbol index)");
       }
       uint64_t symbol_value = 0;
       if (sym.st_shndx == SHN_ABS) {

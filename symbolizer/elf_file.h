@@ -5,7 +5,8 @@
 //   if (!elf) return elf.error();
 //   elf->build_id();              // bytes of NT_GNU_BUILD_ID, or empty
 //   elf->has_dwarf();             // .debug_info present
-//   elf->prepare_debug_sections(placement);  // decompress, relocate a .ko
+//   elf->place_sections(placement);  // a .ko: where its sections were loaded
+//   elf->prepare_debug_sections();   // decompress, relocate a .ko's DWARF
 //
 // Why "prepare": elfutils 0.188 decompresses only zlib sections itself, and
 // relocates ET_REL debug info only through libdwfl. Seam does both here, in
@@ -60,15 +61,18 @@ class ElfFile {
   // Address of a section after placement (ET_REL), or its sh_addr.
   std::optional<uint64_t> section_address(size_t section_index) const;
 
+  // For ET_REL files, gives each allocated section its load address (the
+  // symbol table and the DWARF need them). Any other file takes no placement.
+  Result<void> place_sections(const SectionPlacement& placement);
+
   // Decompresses SHF_COMPRESSED sections (zlib and zstd) and, for ET_REL
-  // files, places the allocated sections and applies the relocations of the
-  // debug sections. Call once, before handing elf() to libdw.
-  Result<void> prepare_debug_sections(const SectionPlacement& placement);
+  // files, applies the relocations of the debug sections to the placed
+  // sections. Call once, after place_sections, before handing elf() to libdw.
+  Result<void> prepare_debug_sections();
 
  private:
   ElfFile(std::string path, int fd, Elf* elf);
   Result<void> decompress_sections();
-  Result<void> place_sections(const SectionPlacement& placement);
   Result<void> apply_debug_relocations();
 
   std::string path_;

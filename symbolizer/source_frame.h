@@ -29,10 +29,13 @@ struct SourceFrame {
   uint32_t line = 0;
   uint32_t column = 0;
   bool inlined = false;
-  // The concrete function's entry and the address's offset from it, for the
-  // kernel's "func+0x1a" notation (outermost frame only; 0 otherwise).
+  // Start of the concrete function's code holding the address, and the
+  // address's offset from it, for the kernel's "func+0x1a" notation
+  // (outermost frame only; 0 otherwise). For a part split off the function
+  // (GCC's "func.cold"), the start of that part, and split_part is set.
   uint64_t function_start = 0;
   uint64_t function_offset = 0;
+  bool split_part = false;
   SymbolSource source = SymbolSource::Dwarf;
 };
 

@@ -468,6 +468,27 @@ def dynamic_symbols(path):
     return symbols
 
 
+class SplitPartTest(unittest.TestCase):
+    """GCC splits cold code off a function into "func.cold": DWARF names the
+    function, the symbol table names the part, and offsets count from it."""
+
+    def test_cold_parts_carry_their_suffix_and_offset(self):
+        checked = 0
+        for name in ("mixed-gcc-legacy", "libmixed-cpp-gcc.so"):
+            path = sample(name)
+            cold = [(a, n) for a, size, n in st.elf_function_symbols(path) if ".cold" in n and size]
+            results = st.seam_symbolize(path, [a + 1 for a, _ in cold], inlines=False)
+            for (address, symbol), result in zip(cold, results):
+                frame = result["frames"][-1]
+                if frame["source"] != "dwarf":
+                    continue
+                with self.subTest(sample=name, symbol=symbol):
+                    self.assertEqual(frame["suffix"], symbol[symbol.index(".cold"):])
+                    self.assertEqual(frame["function_offset"], 1)
+                    checked += 1
+        self.assertGreater(checked, 0, "no .cold part with DWARF in the gcc samples")
+
+
 class LoadBaseTest(unittest.TestCase):
     """--base: runtime addresses of a PIE loaded at PIE_BASE."""
 

@@ -35,7 +35,9 @@ TEST(JsonWriterTest, KeepsValidUtf8) {
 
 TEST(JsonWriterTest, ReplacesInvalidUtf8) {
   // A stray byte, an overlong '/', a surrogate, a truncated sequence.
-  EXPECT_EQ(write_string("a\xff" "b"), R"("a\ufffdb")");
+  EXPECT_EQ(write_string("a\xff"
+                         "b"),
+            R"("a\ufffdb")");
   EXPECT_EQ(write_string("\xc0\xaf"), R"("\ufffd\ufffd")");
   EXPECT_EQ(write_string("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");
   EXPECT_EQ(write_string("x\xe2\x88"), R"("x\ufffd\ufffd")");
