@@ -110,7 +110,6 @@ int demangle_command(int argc, char** argv) {
     return 0;
   }
 
-  std::ios::sync_with_stdio(false);
   if (symbols->empty()) return (json ? json_from_stdin() : filter_stdin()) ? 0 : 1;
   for (const std::string& symbol : *symbols) {
     if (json) {

@@ -34,6 +34,9 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // iostreams without stdio synchronisation read and write in blocks; this
+  // must come before any I/O.
+  std::ios::sync_with_stdio(false);
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

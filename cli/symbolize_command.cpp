@@ -36,6 +36,14 @@ Result<SectionPlacement> parse_sections(const std::vector<std::string>& specs) {
   return placement;
 }
 
+// Freeing the indexes of a large vmlinux (millions of small objects) takes
+// longer than the kernel takes to reclaim the whole process: once the answers
+// are written, leave without running destructors.
+int exit_without_teardown(int status) {
+  std::cout.flush();
+  std::_Exit(status);
+}
+
 }  // namespace
 
 int symbolize_command(int argc, char** argv) {
@@ -122,11 +130,14 @@ int symbolize_command(int argc, char** argv) {
   };
   if (!positional->empty()) {
     for (uint64_t address : addresses) symbolize(address);
-    return 0;
+    return exit_without_teardown(0);
   }
   int status = 0;
   std::string line;
-  while (std::getline(std::cin, line)) {
+  // Flush whenever the input runs dry rather than after every answer: a
+  // program talking to seam through a pipe gets each answer before it sends
+  // the next address, and a batch on stdin is written in large blocks.
+  while ((std::cin.rdbuf()->in_avail() > 0 || std::cout.flush()) && std::getline(std::cin, line)) {
     std::istringstream tokens(line);
     std::string token;
     if (!(tokens >> token)) continue;
@@ -138,7 +149,7 @@ int symbolize_command(int argc, char** argv) {
     }
     symbolize(*address);
   }
-  return status;
+  return exit_without_teardown(status);
 }
 
 }  // namespace seam::cli

@@ -13,6 +13,15 @@ std::string hex(uint64_t value) {
   return text;
 }
 
+// A compiler suffix as each language's tools show it: c++filt's
+// "f(int) [clone .cold]" for C++, and "f.cold", as the kernel prints it, for
+// C and Rust.
+std::string display_name(const SourceFrame& frame) {
+  if (frame.suffix.empty()) return frame.function;
+  if (frame.language == Language::Cpp) return frame.function + " [clone " + frame.suffix + "]";
+  return frame.function + frame.suffix;
+}
+
 }  // namespace
 
 std::vector<SourceFrame> frames_to_print(const Symbolized& symbolized, bool inlines) {
@@ -31,7 +40,6 @@ void SymbolizePrinter::print(const Symbolized& symbolized) {
   } else {
     print_text(symbolized);
   }
-  out_.flush();  // Interactive use through a pipe wants each answer at once.
 }
 
 void SymbolizePrinter::print_text(const Symbolized& symbolized) {
@@ -39,8 +47,7 @@ void SymbolizePrinter::print_text(const Symbolized& symbolized) {
   std::vector<SourceFrame> frames = frames_to_print(symbolized, options_.inlines);
   if (frames.empty()) out_ << "??\n??:0:0\n";
   for (const SourceFrame& frame : frames) {
-    out_ << frame.function;
-    if (!frame.suffix.empty()) out_ << " [clone " << frame.suffix << ']';
+    out_ << display_name(frame);
     if (frame.source == SymbolSource::SymbolTable) out_ << '+' << hex(frame.function_offset);
     out_ << " [" << language_name(frame.language);
     if (frame.inlined) out_ << ", inlined";

@@ -27,10 +27,6 @@ void for_each_range(Dwarf_Die* die, Add&& add) {
   }
 }
 
-bool has_pc_attributes(Dwarf_Die* die) {
-  return dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges);
-}
-
 uint32_t udata_attribute(Dwarf_Die* die, unsigned name) {
   Dwarf_Attribute attr;
   Dwarf_Word value = 0;
@@ -66,6 +62,20 @@ void DwarfIndex::IntervalIndex::for_each_containing(uint64_t address, Visit&& vi
   }
 }
 
+DwarfIndex::CompileUnit& DwarfIndex::unit_for(Dwarf_Die* cu_die) {
+  auto [it, inserted] = unit_by_offset_.emplace(dwarf_dieoffset(cu_die), units_.size());
+  if (!inserted) return *units_[it->second];
+  auto unit = std::make_unique<CompileUnit>();
+  unit->die = *cu_die;
+  int lang = dwarf_srclang(cu_die);
+  unit->language = lang < 0 ? Language::Unknown : language_from_dwarf(lang);
+  if (const char* comp_dir = string_attribute_integrated(cu_die, DW_AT_comp_dir)) {
+    unit->comp_dir = comp_dir;
+  }
+  units_.push_back(std::move(unit));
+  return *units_.back();
+}
+
 void DwarfIndex::index_units() {
   units_indexed_ = true;
   Dwarf_CU* cu = nullptr;
@@ -77,14 +87,8 @@ void DwarfIndex::index_units() {
     cu = next;
     // Type units hold no code; split (skeleton) units are not supported yet.
     if (unit_type != DW_UT_compile && unit_type != DW_UT_partial) continue;
-    auto unit = std::make_unique<CompileUnit>();
-    unit->die = cu_die;
-    int lang = dwarf_srclang(&cu_die);
-    unit->language = lang < 0 ? Language::Unknown : language_from_dwarf(lang);
-    if (const char* comp_dir = string_attribute_integrated(&cu_die, DW_AT_comp_dir)) {
-      unit->comp_dir = comp_dir;
-    }
-    uint64_t id = units_.size();
+    CompileUnit& unit = unit_for(&cu_die);
+    uint64_t id = unit_by_offset_[dwarf_dieoffset(&cu_die)];
     bool has_ranges = false;
     for_each_range(&cu_die, [&](uint64_t low, uint64_t high) {
       unit_ranges_.intervals.push_back({low, high, id});
@@ -92,12 +96,11 @@ void DwarfIndex::index_units() {
     });
     if (!has_ranges) {
       // No ranges on the unit DIE: learn them from its functions right away.
-      index_functions(*unit);
-      for (const Interval& f : unit->functions.intervals) {
+      if (!unit.functions_indexed) index_functions(unit);
+      for (const Interval& f : unit.functions.intervals) {
         unit_ranges_.intervals.push_back({f.low, f.high, id});
       }
     }
-    units_.push_back(std::move(unit));
   }
   unit_ranges_.finish();
 }
@@ -146,68 +149,93 @@ void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const s
 }
 
 std::vector<SourceFrame> DwarfIndex::lookup(uint64_t address) {
-  if (!units_indexed_) index_units();
   std::vector<SourceFrame> frames;
+  // .debug_aranges, where present, names the unit without reading the others.
+  Dwarf_Die cu_die;
+  if (dwarf_addrdie(dwarf_, address, &cu_die) &&
+      lookup_in_unit(unit_for(&cu_die), address, frames)) {
+    return frames;
+  }
+  if (!units_indexed_) index_units();
   unit_ranges_.for_each_containing(address, [&](const Interval& unit_range) {
-    CompileUnit& unit = *units_[unit_range.id];
-    if (!unit.functions_indexed) index_functions(unit);
-    // The innermost (smallest) function interval wins over an enclosing one.
-    const Interval* best = nullptr;
-    unit.functions.for_each_containing(address, [&](const Interval& f) {
-      if (!best || f.high - f.low < best->high - best->low) best = &f;
-      return false;
-    });
-    Dwarf_Die function;
-    if (best && dwarf_offdie(dwarf_, best->id, &function)) {
-      frames = frames_in_function(unit, &function, address);
-      return true;
-    }
-    // Code without function DIEs (assembly): the line table still knows it.
-    SourceFrame frame;
-    frame.language = unit.language;
-    set_line(unit, address, frame);
-    if (frame.line == 0) return false;
-    frames.push_back(std::move(frame));
-    return true;
+    return lookup_in_unit(*units_[unit_range.id], address, frames);
   });
   return frames;
 }
 
-bool DwarfIndex::find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_Die* found) {
+bool DwarfIndex::lookup_in_unit(CompileUnit& unit, uint64_t address,
+                                std::vector<SourceFrame>& frames) {
+  if (!unit.functions_indexed) index_functions(unit);
+  // The innermost (smallest) function interval wins over an enclosing one.
+  const Interval* best = nullptr;
+  unit.functions.for_each_containing(address, [&](const Interval& f) {
+    if (!best || f.high - f.low < best->high - best->low) best = &f;
+    return false;
+  });
+  Dwarf_Die function;
+  if (best && dwarf_offdie(dwarf_, best->id, &function)) {
+    frames = frames_in_function(unit, &function, address);
+    return true;
+  }
+  // Code without function DIEs (assembly): the line table still knows it.
+  SourceFrame frame;
+  frame.language = unit.language;
+  set_line(unit, address, frame);
+  if (frame.line == 0) return false;
+  frames.push_back(std::move(frame));
+  return true;
+}
+
+const DwarfIndex::InlineTree& DwarfIndex::inline_tree(Dwarf_Die* function) {
+  auto [it, inserted] = inline_trees_.try_emplace(dwarf_dieoffset(function));
+  InlineTree& tree = it->second;
+  if (inserted) {
+    tree.scopes.push_back({*function, -1, 0});
+    collect_inlined(function, 0, tree);
+    tree.ranges.finish();
+  }
+  return tree;
+}
+
+void DwarfIndex::collect_inlined(Dwarf_Die* parent, int parent_scope, InlineTree& tree) {
   Dwarf_Die child;
-  if (dwarf_child(parent, &child) != 0) return false;
+  if (tree.scopes[parent_scope].depth >= kMaxScopeDepth || dwarf_child(parent, &child) != 0) return;
   do {
     switch (dwarf_tag(&child)) {
-      case DW_TAG_inlined_subroutine:
-        if (dwarf_haspc(&child, address) == 1) {
-          *found = child;
-          return true;
-        }
+      case DW_TAG_inlined_subroutine: {
+        int scope = static_cast<int>(tree.scopes.size());
+        tree.scopes.push_back({child, parent_scope, tree.scopes[parent_scope].depth + 1});
+        for_each_range(&child, [&](uint64_t low, uint64_t high) {
+          tree.ranges.intervals.push_back({low, high, static_cast<uint64_t>(scope)});
+        });
+        collect_inlined(&child, scope, tree);
         break;
+      }
       case DW_TAG_lexical_block:
       case DW_TAG_try_block:
       case DW_TAG_catch_block:
-        // Blocks do not overlap: the one holding the address decides. A block
-        // without addresses of its own can still hold inlined calls.
-        if (!has_pc_attributes(&child)) {
-          if (find_inlined_child(&child, address, found)) return true;
-        } else if (dwarf_haspc(&child, address) == 1) {
-          return find_inlined_child(&child, address, found);
-        }
+        // Blocks only group; the inlined calls inside them count.
+        collect_inlined(&child, parent_scope, tree);
         break;
       default: break;
     }
   } while (dwarf_siblingof(&child, &child) == 0);
-  return false;
 }
 
 std::vector<SourceFrame> DwarfIndex::frames_in_function(CompileUnit& unit, Dwarf_Die* function,
                                                         uint64_t address) {
-  // chain[0] is the concrete function, each next one inlined into the previous.
-  std::vector<Dwarf_Die> chain{*function};
-  Dwarf_Die inlined;
-  while (chain.size() <= kMaxScopeDepth && find_inlined_child(&chain.back(), address, &inlined)) {
-    chain.push_back(inlined);
+  // The deepest inlined call holding the address, then its parents: chain[0]
+  // is the concrete function, each next one inlined into the previous.
+  const InlineTree& tree = inline_tree(function);
+  int deepest = 0;
+  tree.ranges.for_each_containing(address, [&](const Interval& range) {
+    int scope = static_cast<int>(range.id);
+    if (tree.scopes[scope].depth > tree.scopes[deepest].depth) deepest = scope;
+    return false;
+  });
+  std::vector<Dwarf_Die> chain(tree.scopes[deepest].depth + 1);
+  for (int scope = deepest; scope >= 0; scope = tree.scopes[scope].parent) {
+    chain[tree.scopes[scope].depth] = tree.scopes[scope].die;
   }
 
   std::vector<SourceFrame> frames;
@@ -321,10 +349,15 @@ std::string DwarfIndex::file_name(const CompileUnit& unit, uint64_t file_index) 
 
 std::string DwarfIndex::absolute_path(const CompileUnit& unit, const char* path) {
   // libdw leaves DWARF 4 paths relative to the compilation directory (rustc
-  // writes them so); debuggers and llvm-symbolizer show them absolute.
+  // writes them so); debuggers and llvm-symbolizer show them absolute. It
+  // also joins a directory ending in '/' with another '/': fold those.
   if (!path) return "";
-  if (path[0] == '/' || unit.comp_dir.empty()) return path;
-  return unit.comp_dir + "/" + path;
+  std::string joined = path[0] == '/' || unit.comp_dir.empty() ? path : unit.comp_dir + "/" + path;
+  for (size_t slash = joined.find("//"); slash != std::string::npos;
+       slash = joined.find("//", slash)) {
+    joined.erase(slash, 1);
+  }
+  return joined;
 }
 
 }  // namespace seam

@@ -1,12 +1,15 @@
 // DwarfIndex: address -> inline chain of functions with source positions,
 // over libdw, with indexes of Seam's own built lazily (as drgn does):
 //
-//   1. address -> compilation unit: the CU DIEs' DW_AT_low_pc/high_pc/ranges,
-//      read once. No .debug_aranges needed (clang and rustc often omit it).
+//   1. address -> compilation unit: .debug_aranges when the producer wrote it
+//      (GCC does; a single lookup then reads one unit), else the CU DIEs'
+//      DW_AT_low_pc/high_pc/ranges, read once (clang and rustc often omit
+//      .debug_aranges or cover only some units).
 //   2. CU -> function intervals: the CU's DIE tree walked the first time an
 //      address falls in it, descending into namespaces, modules and types
 //      (where LLVM puts every Rust and C++ function).
-//   3. function -> inline chain: that function's DIE subtree, at lookup.
+//   3. function -> inline tree: the function's inlined calls with their
+//      ranges, walked once, the first time an address falls in it.
 //
 // dwarf_getscopes is never used: in elfutils 0.188 it misses functions nested
 // in DW_TAG_namespace and is far too slow per address on large CUs.
@@ -66,16 +69,30 @@ class DwarfIndex {
     bool functions_indexed = false;
     IntervalIndex functions;
   };
+  // A function and the calls inlined into it, nested: scopes[0] is the
+  // function, every other scope an inlined call inside its parent.
+  struct InlineTree {
+    struct Scope {
+      Dwarf_Die die;
+      int parent;
+      int depth;
+    };
+    std::vector<Scope> scopes;
+    IntervalIndex ranges;  // id: index into scopes (inlined calls only)
+  };
   struct FunctionName {
     std::string name, linkage_name, suffix;
   };
 
+  CompileUnit& unit_for(Dwarf_Die* cu_die);
+  bool lookup_in_unit(CompileUnit& unit, uint64_t address, std::vector<SourceFrame>& frames);
   void index_units();
   void index_functions(CompileUnit& unit);
   void collect_functions(Dwarf_Die* parent, CompileUnit& unit, const std::string& scope, int depth);
   std::vector<SourceFrame> frames_in_function(CompileUnit& unit, Dwarf_Die* function,
                                               uint64_t address);
-  static bool find_inlined_child(Dwarf_Die* parent, uint64_t address, Dwarf_Die* found);
+  const InlineTree& inline_tree(Dwarf_Die* function);
+  static void collect_inlined(Dwarf_Die* parent, int parent_scope, InlineTree& tree);
   const FunctionName& function_name(Dwarf_Die* die);
   std::string qualified_name(Dwarf_Die* die);
   Language language_of(Dwarf_Die* die, Language fallback);
@@ -86,7 +103,9 @@ class DwarfIndex {
   Dwarf* dwarf_;
   bool units_indexed_ = false;
   std::vector<std::unique_ptr<CompileUnit>> units_;
-  IntervalIndex unit_ranges_;
+  std::unordered_map<Dwarf_Off, size_t> unit_by_offset_;    // CU DIE offset -> units_ index
+  IntervalIndex unit_ranges_;                               // id: index into units_
+  std::unordered_map<Dwarf_Off, InlineTree> inline_trees_;  // by function DIE offset
   std::unordered_map<Dwarf_Off, FunctionName> names_;
   // "ns::Class::" for C++ and Rust subprogram DIEs inside named scopes, to
   // qualify functions that have no linkage name (GCC omits it for functions
