@@ -42,9 +42,6 @@ class DwarfIndex {
   // function name but its source line: the caller names it from the symbols.
   std::vector<SourceFrame> lookup(uint64_t address);
 
-  // Problems met while indexing (corrupt DIEs), for --verbose output.
-  const std::vector<std::string>& warnings() const { return warnings_; }
-
  private:
   struct Interval {
     uint64_t low;
@@ -112,7 +109,6 @@ class DwarfIndex {
   // with internal linkage). libdw has no parent links, so this is recorded
   // while the unit is walked.
   std::unordered_map<Dwarf_Off, std::string> scope_of_;
-  std::vector<std::string> warnings_;
 };
 
 }  // namespace seam

@@ -107,11 +107,4 @@ std::optional<SymbolMatch> SymbolTable::lookup(uint64_t address) const {
   return std::nullopt;
 }
 
-std::optional<uint64_t> SymbolTable::address_of(std::string_view name) const {
-  for (const Symbol& s : symbols_) {
-    if (name == s.name) return s.address;
-  }
-  return std::nullopt;
-}
-
 }  // namespace seam

@@ -31,8 +31,6 @@ class SymbolTable {
   // kernel's assembly), the nearest one below it in the same section, as
   // kallsyms does.
   std::optional<SymbolMatch> lookup(uint64_t address) const;
-  // The address of the first symbol with this exact (mangled) name.
-  std::optional<uint64_t> address_of(std::string_view name) const;
   size_t size() const { return symbols_.size(); }
 
  private:
