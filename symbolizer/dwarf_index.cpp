@@ -3,6 +3,7 @@
 #include <dwarf.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "symbolizer/demangle.h"
 
@@ -37,6 +38,19 @@ uint32_t udata_attribute(Dwarf_Die* die, unsigned name) {
 const char* string_attribute_integrated(Dwarf_Die* die, unsigned name) {
   Dwarf_Attribute attr;
   return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : nullptr;
+}
+
+// GCC's closure types are anonymous classes that declare an operator().
+bool is_closure_type(Dwarf_Die* type) {
+  Dwarf_Die member;
+  if (dwarf_child(type, &member) != 0) return false;
+  do {
+    const char* name = dwarf_diename(&member);
+    if (dwarf_tag(&member) == DW_TAG_subprogram && name && std::string_view(name) == "operator()") {
+      return true;
+    }
+  } while (dwarf_siblingof(&member, &member) == 0);
+  return false;
 }
 
 }  // namespace
@@ -126,6 +140,12 @@ void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const s
         for_each_range(&child, [&](uint64_t low, uint64_t high) {
           unit.functions.intervals.push_back({low, high, dwarf_dieoffset(&child)});
         });
+        // GCC declares a lambda's operator() in a closure class local to the
+        // function that holds the lambda: give it that function as scope.
+        if (unit.language == Language::Cpp && dwarf_haschildren(&child) == 1) {
+          std::string function = qualified_name(&child);
+          if (!function.empty()) collect_local_classes(&child, unit, function + "::", depth + 1);
+        }
         break;
       case DW_TAG_namespace:
       case DW_TAG_module:
@@ -143,6 +163,28 @@ void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const s
           collect_functions(&child, unit, inner, depth + 1);
         }
         break;
+      default: break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+void DwarfIndex::collect_local_classes(Dwarf_Die* body, CompileUnit& unit, const std::string& scope,
+                                       int depth) {
+  Dwarf_Die child;
+  if (depth > kMaxScopeDepth || dwarf_child(body, &child) != 0) return;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_lexical_block: collect_local_classes(&child, unit, scope, depth + 1); break;
+      case DW_TAG_structure_type:
+      case DW_TAG_class_type:
+      case DW_TAG_union_type: {
+        const char* name = dwarf_diename(&child);
+        std::string type_name = name                      ? name
+                                : is_closure_type(&child) ? "<lambda>"
+                                                          : "(anonymous class)";
+        collect_functions(&child, unit, scope + type_name + "::", depth + 1);
+        break;
+      }
       default: break;
     }
   } while (dwarf_siblingof(&child, &child) == 0);

@@ -86,6 +86,8 @@ class DwarfIndex {
   void index_units();
   void index_functions(CompileUnit& unit);
   void collect_functions(Dwarf_Die* parent, CompileUnit& unit, const std::string& scope, int depth);
+  void collect_local_classes(Dwarf_Die* body, CompileUnit& unit, const std::string& scope,
+                             int depth);
   std::vector<SourceFrame> frames_in_function(CompileUnit& unit, Dwarf_Die* function,
                                               uint64_t address);
   const InlineTree& inline_tree(Dwarf_Die* function);
