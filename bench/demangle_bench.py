@@ -37,12 +37,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from measure import TIME, ToolFailed, run_measured
+
 REPO = Path(__file__).resolve().parent.parent
-TIME = "/usr/bin/time"  # Debian package "time"
 CXX_LIBS = ["/usr/lib/llvm-19/lib/libLLVM.so.1", "/usr/lib/x86_64-linux-gnu/libQt6Core.so.6"]
 RUSTLIB_163 = "/usr/lib/rustlib/x86_64-unknown-linux-gnu/lib"
 
@@ -118,22 +118,15 @@ class Result:
 
 
 def run_once(argv: list[str], input_path: str, output_path: str, expected_lines: int) -> Run:
-    with open(input_path, "rb") as stdin, open(output_path, "wb") as stdout, \
-            tempfile.TemporaryFile("w+") as stderr:
-        start = time.perf_counter()
-        proc = subprocess.run([TIME, "-f", "%e %M"] + argv, stdin=stdin, stdout=stdout,
-                              stderr=stderr)
-        seconds = time.perf_counter() - start
-        stderr.seek(0)
-        err = stderr.read().strip().splitlines()
-    if proc.returncode != 0:
-        sys.exit(f"{argv[0]} failed ({proc.returncode}): {' '.join(err[-3:])}")
-    rss_kib = int(err[-1].split()[1])
+    try:
+        m = run_measured(argv, input_path, output_path, output_path + ".err", dict(os.environ))
+    except ToolFailed as failure:
+        sys.exit(str(failure))
     with open(output_path, "rb") as out:
         lines = sum(1 for _ in out)
     if lines != expected_lines:
         sys.exit(f"{argv[0]} printed {lines} lines for {expected_lines}")
-    return Run(seconds, rss_kib)
+    return Run(m.wall, m.maxrss_kib)
 
 
 def agreement(path_a: str, path_b: str) -> float:
