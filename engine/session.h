@@ -1,0 +1,131 @@
+// Session: one debugging session on one kernel — a vmcore now, a live QEMU
+// later — and the only engine API that cli/ and gui/ use.
+//
+//   SessionOptions options{.vmcore = "vmcore", .vmlinux = "vmlinux-6.1.0-56",
+//                          .module_paths = {"seam_crash.ko"}};
+//   Result<std::unique_ptr<Session>> session = Session::open(options);
+//   if (!session) die(session.error().message());
+//   for (const std::string& w : (*session)->warnings()) warn(w);
+//   Result<std::vector<Task>> tasks = (*session)->tasks();
+//
+// Everything is read lazily and cached: opening reads the dump's headers,
+// VMCOREINFO and the vmlinux's symbol table; `ps` then reads only tasks.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "symbolizer/result.h"
+
+namespace seam::engine {
+
+struct SessionOptions {
+  std::string vmcore;                     // dump file
+  std::string vmlinux;                    // vmlinux with DWARF (or found from the dump's release)
+  std::vector<std::string> module_paths;  // .ko files, or directories searched for NAME.ko
+};
+
+struct TaskRef {
+  int pid = 0;
+  std::string comm;
+  uint64_t address = 0;  // struct task_struct *
+};
+
+struct SystemInfo {
+  std::string dump_path;
+  std::string dump_format;  // Target::describe()
+  std::string vmlinux_path;
+  std::string release;      // utsname: "6.1.0-56-cloud-amd64"
+  std::string version;      // "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (...)"
+  std::string machine;      // "x86_64"
+  std::string nodename;
+  int cpus = 0;             // CPUs online in the kernel
+  int dump_cpus = 0;        // CPUs with registers in the dump
+  uint64_t memory_bytes = 0;          // totalram_pages * page size
+  std::optional<double> uptime_seconds;
+  std::string panic_message;          // "" when the log has none
+  std::optional<int> crashed_cpu;
+  std::optional<TaskRef> crashed_task;
+  uint64_t kaslr_offset = 0;
+  std::string kaslr_source;           // "VMCOREINFO" or how Seam found it
+  int paging_levels = 0;              // 4 or 5
+};
+
+struct Task {
+  uint64_t address = 0;  // struct task_struct *
+  int pid = 0;
+  int tgid = 0;
+  int ppid = 0;
+  int cpu = 0;             // the CPU it last ran on
+  int active_cpu = -1;     // the CPU it is running on at the time of the dump, else -1
+  char state = '?';        // ps letters: R S D T t X Z P I
+  std::string comm;
+  bool kernel_thread = false;  // no mm
+};
+
+struct LogRecord {
+  uint64_t sequence = 0;
+  uint64_t timestamp_ns = 0;
+  int level = 0;     // 0 (emerg) .. 7 (debug)
+  int facility = 0;
+  std::string text;  // may hold several lines
+};
+
+struct ModuleInfo {
+  std::string name;
+  uint64_t base = 0;   // core text start
+  uint64_t size = 0;   // core size
+  std::string state;   // "live", "coming", "going", "unformed"
+  std::map<std::string, uint64_t> sections;  // ".text" -> address, from the kernel
+  std::string debug_file;  // the .ko whose DWARF was loaded, "" if none
+};
+
+struct SymbolInfo {
+  uint64_t address = 0;   // runtime address (KASLR / module placement applied)
+  uint64_t offset = 0;    // asked address - address (sym ADDR)
+  uint64_t size = 0;
+  std::string name;       // as in the symbol table (mangled for Rust and C++)
+  std::string demangled;  // == name for C
+  std::string module;     // "vmlinux" or the module's name
+  char type = '?';        // nm letter: T t D d B b R r
+  std::string file;       // source, when DWARF knows it
+  int line = 0;
+};
+
+enum class AddressSpace { kVirtual, kPhysical };
+
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
+  virtual ~Session() = default;
+
+  // Problems found while opening that do not stop the session: the vmlinux
+  // does not match the dump, a module has no debug info, a truncated dump...
+  virtual const std::vector<std::string>& warnings() const = 0;
+
+  virtual Result<SystemInfo> system_info() = 0;
+  virtual Result<std::vector<LogRecord>> log() = 0;
+  virtual Result<std::vector<Task>> tasks() = 0;  // processes and threads, idle tasks first
+  virtual Result<std::vector<ModuleInfo>> modules() = 0;
+
+  virtual Result<void> read_memory(uint64_t address, std::span<std::byte> out,
+                                   AddressSpace space) = 0;
+  // "0xffffffff81000000", "ffffffff81000000", "sysrq_handle_crash",
+  // "panic+0x10", "seam_crash_do_bug" (module symbols too).
+  virtual Result<uint64_t> evaluate_address(std::string_view expression) = 0;
+  // The symbol containing `address`, with source position.
+  virtual Result<SymbolInfo> symbol_at(uint64_t address) = 0;
+  // Symbols named `name`: linkage name, or demangled name for Rust/C++.
+  virtual Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) = 0;
+  // For completion in the interactive prompt.
+  virtual std::vector<std::string> symbol_names_with_prefix(std::string_view prefix,
+                                                            size_t limit) = 0;
+};
+
+}  // namespace seam::engine
