@@ -15,6 +15,9 @@ BUILD_DIR=${SEAM_BUILD_DIR:-$SOURCE_DIR/build}
 ASAN_BUILD_DIR=${SEAM_ASAN_BUILD_DIR:-$SOURCE_DIR/build-asan}
 JOBS=${SEAM_JOBS:-$(nproc)}
 
+# The Debian kernel the vmcore corpus boots (as in scripts/fetch-debian-kernel.sh, samples/kernels).
+SEAM_KERNEL_ABI=${SEAM_KERNEL_ABI:-6.1.0-56-cloud-amd64}
+
 # Every Debian package the project needs, one concern per line.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git xz-utils python3 time  # build and scripts
@@ -23,6 +26,10 @@ PACKAGES=(
   libgtest-dev googletest                                                  # unit tests
   clang lld rustc                                                          # the mixed-language samples
   elfutils binutils rustfilt libqt6core6 debuginfod                        # peers and corpora for tests
+  qemu-system-x86 busybox-static makedumpfile gcc-12 make                  # the vmcore corpus (samples/kernels)
+  "linux-headers-$SEAM_KERNEL_ABI" linux-kbuild-6.1                        # its crash module's build
+  crash python3-drgn gdb                                                   # vmcore peers and oracles
+  libkdumpfile-dev libreadline-dev                                         # engine (kdump files) and CLI
 )
 
 log() { printf '\n== %s\n' "$*"; }

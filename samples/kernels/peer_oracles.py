@@ -1,0 +1,380 @@
+#!/usr/bin/python3
+"""Records what the peer debuggers, drgn and crash, read from each scenario of the vmcore corpus,
+as oracles for Seam's tests: SCENARIO/oracles/drgn.json and SCENARIO/oracles/crash.json.
+
+    /usr/bin/python3 samples/kernels/peer_oracles.py [SCENARIO...]   # default: every scenario
+    /usr/bin/python3 samples/kernels/peer_oracles.py --force sysrq-kaslr
+
+Run it with Debian's /usr/bin/python3: python3-drgn (0.0.22 on Debian 12) is installed for that
+interpreter only. crash comes from Debian's `crash` package (8.0.2). ./setup.sh installs both.
+
+Both peers read the paging ELF dump (vmcore.elf-paging), the only one drgn 0.0.22 opens
+(see README.md), with the vmlinux and, in module scenarios, seam_crash.ko.
+
+drgn.json:  tool, version, key, dump; release (UTS_RELEASE and init_uts_ns.name.release),
+            uptime_ns (tk_core.timekeeper: tkr_mono.base + offs_boot, the time of the last tick),
+            uptime_jiffies_ns ((jiffies_64 - INITIAL_JIFFIES) / HZ, what crash's UPTIME shows),
+            dmesg (get_dmesg() decoded as UTF-8 with surrogateescape, so that no byte is lost),
+            printk_records [{sequence, timestamp_ns, level, facility, text}],
+            tasks [{pid, tgid, ppid (real_parent), cpu (task_cpu), state (task_state_to_char),
+            comm, task ("0x..."), kernel_thread (PF_KTHREAD)}] in for_each_task order (no idle
+            tasks), cpus [{cpu, online, curr {pid, comm, task}, idle {comm, task}}] from the
+            runqueues, modules [{name, base, size, state, sections {name: "0x..."}}],
+            crashed_thread {tid, frames [{name, is_inline, pc, symbol}]} innermost first, each
+            inline frame a frame of its own as drgn gives them (name null where drgn has none);
+            and errors {what: message} for whatever drgn failed to read.
+crash.json: tool, version, key, dump; sys {FIELD: value} as `sys` prints it (KERNEL, DUMPFILE,
+            CPUS, DATE, UPTIME, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY, PANIC, ...),
+            uptime_seconds (UPTIME parsed; crash prints whole seconds, rounded down), panic (PANIC's
+            quoted message),
+            ps [{active, pid, ppid, cpu, task, state, comm}], mod [{module, name, base, size}],
+            warnings (crash's WARNING lines), output (the whole output, for a human).
+
+Caching: a scenario is skipped when its oracle file is newer than its vmcore and records the
+same tool version and the same key (a hash of this script). The files are written under a
+temporary name and renamed; concurrent runs (ctest -j) serialize on a lock in the corpus.
+
+It prints one line per scenario and peer, and exits 1 if a peer could not produce its file.
+"""
+
+import argparse
+import concurrent.futures
+import fcntl
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+DUMP = "vmcore.elf-paging"
+TIMEOUT = 300
+SCRIPT = os.path.abspath(__file__)
+
+
+def script_key():
+    with open(SCRIPT, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()[:16]
+
+
+# --- drgn -----------------------------------------------------------------------------------
+# Runs in a child process (/usr/bin/python3 peer_oracles.py --drgn-one DUMP FILE...), so that
+# the scenarios run in parallel and one drgn failure cannot take the others down.
+
+
+def drgn_one(dump, files):
+    import drgn
+    from drgn.helpers.linux.cpumask import for_each_online_cpu, for_each_possible_cpu
+    from drgn.helpers.linux.list import list_for_each_entry
+    from drgn.helpers.linux.percpu import per_cpu
+    from drgn.helpers.linux.pid import for_each_task
+    from drgn.helpers.linux.printk import get_dmesg, get_printk_records
+    from drgn.helpers.linux.sched import task_cpu, task_state_to_char
+
+    out = {"tool": "drgn", "version": drgn.__version__, "dump": dump, "errors": {}}
+
+    def attempt(what, function):
+        try:
+            out[what] = function()
+        except Exception as e:  # noqa: BLE001 - an oracle records what the peer could not do
+            out[what] = None
+            out["errors"][what] = f"{type(e).__name__}: {e}"[:500]
+
+    def text(data):
+        return data.decode("utf-8", "surrogateescape")
+
+    prog = drgn.Program()
+    prog.set_core_dump(dump)
+    try:
+        prog.load_debug_info(files)
+    except drgn.MissingDebugInfoError as e:
+        out["errors"]["load_debug_info"] = str(e)[:500]
+
+    def release():
+        uts = text(prog["init_uts_ns"].name.release.string_())
+        try:
+            constant = text(prog["UTS_RELEASE"].string_())
+        except (KeyError, LookupError):
+            constant = None
+        return {"UTS_RELEASE": constant, "init_uts_ns": uts}
+
+    def uptime():
+        tk = prog["tk_core"].timekeeper
+        return tk.tkr_mono.base.value_() + tk.offs_boot.value_()
+
+    def uptime_jiffies():
+        # What crash's UPTIME is computed from: (jiffies_64 - INITIAL_JIFFIES) / HZ, with
+        # HZ = NSEC_PER_SEC / tick_nsec and INITIAL_JIFFIES = (u32)(-300 * HZ).
+        hz = round(1e9 / prog["tick_nsec"].value_())
+        initial = (-300 * hz) & 0xFFFFFFFF
+        return (prog["jiffies_64"].value_() - initial) * 1000000000 // hz
+
+    def records():
+        return [{"sequence": r.seq, "timestamp_ns": r.timestamp, "level": r.level,
+                 "facility": r.facility, "text": text(r.text)}
+                for r in get_printk_records(prog)]
+
+    def tasks():
+        rows = []
+        for task in for_each_task(prog):
+            rows.append({"pid": task.pid.value_(), "tgid": task.tgid.value_(),
+                         "ppid": task.real_parent.pid.value_(), "cpu": task_cpu(task),
+                         "state": task_state_to_char(task), "comm": text(task.comm.string_()),
+                         "task": hex(task.value_()),
+                         "kernel_thread": bool(task.flags.value_() & 0x00200000)})  # PF_KTHREAD
+        return rows
+
+    def cpus():
+        online = set(for_each_online_cpu(prog))
+        rows = []
+        for cpu in for_each_possible_cpu(prog):
+            rq = per_cpu(prog["runqueues"], cpu)
+            rows.append({"cpu": cpu, "online": cpu in online,
+                         "curr": {"pid": rq.curr.pid.value_(),
+                                  "comm": text(rq.curr.comm.string_()),
+                                  "task": hex(rq.curr.value_())},
+                         "idle": {"comm": text(rq.idle.comm.string_()),
+                                  "task": hex(rq.idle.value_())}})
+        return rows
+
+    def modules():
+        rows = []
+        for module in list_for_each_entry("struct module", prog["modules"].address_of_(),
+                                          "list"):
+            sections = {}
+            attrs = module.sect_attrs
+            for i in range(attrs.nsections.value_()):
+                attr = attrs.attrs[i]
+                sections[text(attr.battr.attr.name.string_())] = hex(attr.address.value_())
+            rows.append({"name": text(module.name.string_()),
+                         "base": hex(module.core_layout.base.value_()),
+                         "size": module.core_layout.size.value_(),
+                         "state": module.state.format_(type_name=False).replace(
+                             "MODULE_STATE_", "").lower(),
+                         "sections": sections})
+        return rows
+
+    def crashed_thread():
+        thread = prog.crashed_thread()
+        frames = []
+        for frame in thread.stack_trace():
+            try:
+                symbol = frame.symbol().name
+            except LookupError:
+                symbol = None
+            frames.append({"name": frame.name, "is_inline": frame.is_inline,
+                           "pc": hex(frame.pc), "symbol": symbol})
+        return {"tid": thread.tid, "frames": frames}
+
+    attempt("release", release)
+    attempt("uptime_ns", uptime)
+    attempt("uptime_jiffies_ns", uptime_jiffies)
+    attempt("dmesg", lambda: text(get_dmesg(prog)))
+    attempt("printk_records", records)
+    attempt("tasks", tasks)
+    attempt("cpus", cpus)
+    attempt("modules", modules)
+    attempt("crashed_thread", crashed_thread)
+    return out
+
+
+def drgn_version():
+    try:
+        import drgn
+    except ImportError:
+        return None
+    return drgn.__version__
+
+
+def run_drgn(dump, files):
+    proc = subprocess.run([sys.executable, SCRIPT, "--drgn-one", dump, *files],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"drgn failed on {dump}: {proc.stderr.strip()[-1500:]}")
+    return json.loads(proc.stdout)
+
+
+# --- crash ----------------------------------------------------------------------------------
+
+CRASH_COMMANDS = "sys\nps\nmod\nexit\n"
+
+
+def crash_version():
+    try:
+        proc = subprocess.run(["crash", "--version"], capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        return None
+    match = re.search(r"crash (\S+)", proc.stdout)
+    return match.group(1) if match else proc.stdout.strip()[:40] or None
+
+
+def parse_uptime(value):
+    """crash's UPTIME: "00:00:02", "1 days, 02:03:04"."""
+    match = re.fullmatch(r"(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)", value.strip())
+    if not match:
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def parse_crash(output):
+    sys_fields, ps, mod, warnings = {}, [], [], []
+    section = None
+    for line in output.splitlines():
+        if line.startswith("WARNING:"):
+            warnings.append(line.strip())
+            continue
+        if re.match(r"^\s+PID\s+PPID\s+CPU\s+TASK", line):
+            section = "ps"
+            continue
+        if re.match(r"^\s*MODULE\s+NAME\s+", line):
+            section = "mod"
+            continue
+        if section is None:
+            match = re.match(r"^\s*([A-Z][A-Z ]*[A-Z]): (.*)$", line)
+            if match:
+                sys_fields[match.group(1)] = match.group(2).rstrip()
+        elif section == "ps":
+            match = re.match(r"^(>?)\s*(\d+)\s+(\d+)\s+(\d+)\s+([0-9a-f]+)\s+(\S+)\s+\S+\s+\d+"
+                             r"\s+\d+\s+(.*)$", line)
+            if match:
+                active, pid, ppid, cpu, task, state, comm = match.groups()
+                ps.append({"active": active == ">", "pid": int(pid), "ppid": int(ppid),
+                           "cpu": int(cpu), "task": "0x" + task, "state": state,
+                           "comm": comm.strip()})
+        elif section == "mod":
+            match = re.match(r"^\s*([0-9a-f]{16})\s+(\S+)\s+([0-9a-f]{16})\s+(\d+)", line)
+            if match:
+                mod.append({"module": "0x" + match.group(1), "name": match.group(2),
+                            "base": "0x" + match.group(3), "size": int(match.group(4))})
+    # PANIC: "Kernel panic - not syncing: ..."   or   PANIC: "Oops: 0002 [#1] ..." (check log...)
+    panic = sys_fields.get("PANIC")
+    if panic is not None:
+        match = re.match(r'^\s*"(.*)"', panic)
+        panic = match.group(1) if match else panic.strip()
+    uptime = parse_uptime(sys_fields["UPTIME"]) if "UPTIME" in sys_fields else None
+    return {"sys": sys_fields, "uptime_seconds": uptime, "panic": panic, "ps": ps, "mod": mod,
+            "warnings": warnings}
+
+
+def run_crash(vmlinux, dump, version):
+    proc = subprocess.run(["crash", "-s", vmlinux, dump], input=CRASH_COMMANDS,
+                          capture_output=True, text=True, errors="replace", timeout=TIMEOUT)
+    output = proc.stdout + proc.stderr
+    result = {"tool": "crash", "version": version, "dump": dump, "exit_code": proc.returncode}
+    result.update(parse_crash(output))
+    result["output"] = output
+    if "RELEASE" not in result["sys"]:
+        raise RuntimeError(f"crash read nothing from {dump} (exit {proc.returncode}):\n"
+                           f"{output.strip()[-1500:]}")
+    return result
+
+
+# --- the corpus -----------------------------------------------------------------------------
+
+
+def write_json(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def up_to_date(path, dump, version, key):
+    try:
+        if os.path.getmtime(path) <= os.path.getmtime(dump):
+            return False
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return data.get("version") == version and data.get("key") == key
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--drgn-one":
+        json.dump(drgn_one(sys.argv[2], sys.argv[3:]), sys.stdout)
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*")
+    parser.add_argument("--abi", default=os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64"))
+    parser.add_argument("--cache-dir", default=os.environ.get(
+        "SEAM_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "seam")))
+    parser.add_argument("--peer", choices=["crash", "drgn"], action="append")
+    parser.add_argument("--force", action="store_true", help="ignore the cached oracles")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    peers = args.peer or ["drgn", "crash"]
+    corpus = os.path.join(args.cache_dir, "corpus", args.abi)
+    if not os.path.isdir(corpus):
+        print(f"peer_oracles: no corpus at {corpus}: run samples/kernels/make-corpus.sh",
+              file=sys.stderr)
+        return 1
+    names = args.scenarios or sorted(
+        d for d in os.listdir(corpus) if os.path.isfile(os.path.join(corpus, d, "scenario.json")))
+    versions = {"drgn": drgn_version() if "drgn" in peers else None,
+                "crash": crash_version() if "crash" in peers else None}
+    missing = [f"{peer} (Debian package {'python3-drgn' if peer == 'drgn' else 'crash'}, "
+               f"which ./setup.sh installs; drgn must be importable by {sys.executable})"
+               for peer in peers if not versions[peer]]
+    if missing:
+        print("peer_oracles: missing " + "; ".join(missing), file=sys.stderr)
+        return 1
+    key = script_key()
+
+    jobs = []
+    for name in names:
+        directory = os.path.join(corpus, name)
+        try:
+            with open(os.path.join(directory, "scenario.json")) as f:
+                scenario = json.load(f)
+        except OSError:
+            print(f"peer_oracles: {directory} is not a generated scenario", file=sys.stderr)
+            return 1
+        vmlinux = os.path.join(args.cache_dir, scenario["kernel"]["vmlinux"])
+        module = scenario.get("module")
+        files = [vmlinux] + ([os.path.join(directory, module["file"])] if module else [])
+        dump = os.path.join(directory, DUMP)
+        for peer in peers:
+            out = os.path.join(directory, "oracles", f"{peer}.json")
+            jobs.append((name, peer, dump, files, out))
+
+    os.makedirs(corpus, exist_ok=True)
+    with open(os.path.join(corpus, ".oracles.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+
+        def work(job):
+            name, peer, dump, files, out = job
+            if not args.force and up_to_date(out, dump, versions[peer], key):
+                return job, "cached", 0.0
+            start = time.monotonic()
+            if peer == "drgn":
+                data = run_drgn(dump, files)
+            else:
+                data = run_crash(files[0], dump, versions[peer])
+            data["key"] = key
+            data["generated_in_s"] = round(time.monotonic() - start, 2)
+            write_json(out, data)
+            return job, "written", time.monotonic() - start
+
+        failures = 0
+        # crash (5-6 s a dump) first, so the drgn runs fill the gaps.
+        jobs.sort(key=lambda j: j[1] != "crash")
+        with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+            futures = {pool.submit(work, job): job for job in jobs}
+            for future in concurrent.futures.as_completed(futures):
+                name, peer, _, _, out = futures[future]
+                try:
+                    _, status, seconds = future.result()
+                    print(f"{name:18} {peer:6} {status:8} {seconds:5.1f} s  {out}", flush=True)
+                except Exception as e:  # noqa: BLE001 - reported, then the exit status says it
+                    failures += 1
+                    print(f"{name:18} {peer:6} FAILED   {e}", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
