@@ -29,6 +29,8 @@ struct SessionOptions {
   std::string vmcore;                     // dump file
   std::string vmlinux;                    // vmlinux with DWARF (or found from the dump's release)
   std::vector<std::string> module_paths;  // .ko files, or directories searched for NAME.ko
+  // Find KASLR and the page tables by searching memory, not from VMCOREINFO.
+  bool ignore_vmcoreinfo = false;
 };
 
 struct TaskRef {

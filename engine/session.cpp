@@ -1,0 +1,346 @@
+// VmcoreSession: the Session over a crash dump — a VmcoreTarget, the vmlinux
+// and the module .ko files, and the LinuxKernel model that joins them. Each
+// command's data is read on first use and kept.
+#include "engine/session.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "engine/kernel_modules.h"
+#include "engine/kernel_tasks.h"
+#include "engine/linux_kernel.h"
+#include "engine/printk_log.h"
+#include "engine/vmcore_target.h"
+#include "symbolizer/binary.h"
+#include "symbolizer/demangle.h"
+#include "symbolizer/printf_format.h"
+
+namespace seam::engine {
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// Where distributions install a release's vmlinux with debug info.
+std::optional<std::string> find_vmlinux(const std::string& release) {
+  if (release.empty()) return std::nullopt;
+  for (const std::string& candidate :
+       {"/usr/lib/debug/boot/vmlinux-" + release, "/usr/lib/debug/lib/modules/" + release + "/vmlinux",
+        "/lib/modules/" + release + "/build/vmlinux", "/boot/vmlinux-" + release}) {
+    if (is_file(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_number(std::string_view text) {
+  int base = 10;
+  if (text.starts_with("0x") || text.starts_with("0X")) {
+    text.remove_prefix(2);
+    base = 16;
+  } else if (text.size() >= 8 || text.find_first_of("abcdefABCDEF") != std::string_view::npos) {
+    base = 16;  // bare kernel addresses, as crash accepts them
+  }
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+struct LoadedModule {
+  ModuleInfo info;
+  std::unique_ptr<Binary> binary;  // null without a .ko
+};
+
+class VmcoreSession final : public Session {
+ public:
+  static Result<std::unique_ptr<Session>> open(const SessionOptions& options) {
+    Result<std::unique_ptr<VmcoreTarget>> target = VmcoreTarget::open(options.vmcore);
+    if (!target) return target.error();
+    std::unique_ptr<VmcoreSession> session(new VmcoreSession(options, std::move(*target)));
+    if (auto ok = session->load(); !ok) return ok.error();
+    return std::unique_ptr<Session>(std::move(session));
+  }
+
+  const std::vector<std::string>& warnings() const override { return warnings_; }
+
+  Result<SystemInfo> system_info() override {
+    SystemInfo info;
+    info.dump_path = options_.vmcore;
+    info.dump_format = target_->describe();
+    info.vmlinux_path = vmlinux_->path();
+    LinuxKernel& k = *kernel_;
+    if (Result<uint64_t> uts = k.symbol_address("init_uts_ns")) {
+      auto field = [&](const char* name) {
+        Result<std::string> text = k.read_member_string(*uts, "uts_namespace", std::string("name.") + name);
+        return text ? *text : std::string();
+      };
+      info.release = field("release");
+      info.version = field("version");
+      info.machine = field("machine");
+      info.nodename = field("nodename");
+    }
+    if (info.release.empty()) info.release = k.vmcoreinfo().release();
+    if (Result<std::vector<int>> cpus = k.online_cpus()) info.cpus = static_cast<int>(cpus->size());
+    info.dump_cpus = target_->cpu_count();
+    if (Result<uint64_t> pages = k.symbol_address("_totalram_pages")) {
+      if (Result<uint64_t> count = k.memory().read_u64(*pages)) info.memory_bytes = *count * k.page_size();
+    }
+    info.uptime_seconds = uptime();
+    if (Result<std::vector<LogRecord>>* records = log_records()) {
+      if (*records) info.panic_message = panic_message(**records);
+    }
+    info.crashed_cpu = k.crashed_cpu();
+    if (info.crashed_cpu) {
+      if (Result<uint64_t> current = k.current_task(*info.crashed_cpu)) {
+        if (Result<Task> task = read_task(k, *current)) {
+          info.crashed_task = TaskRef{task->pid, task->comm, task->address};
+        }
+      }
+    }
+    info.kaslr_offset = k.kaslr_offset();
+    info.kaslr_source = k.kaslr_source();
+    info.paging_levels = k.paging_levels();
+    return info;
+  }
+
+  Result<std::vector<LogRecord>> log() override { return *log_records(); }
+
+  Result<std::vector<Task>> tasks() override {
+    if (!tasks_) tasks_ = read_tasks(*kernel_);
+    return *tasks_;
+  }
+
+  Result<std::vector<ModuleInfo>> modules() override {
+    if (auto ok = load_modules(); !ok) return ok.error();
+    std::vector<ModuleInfo> modules;
+    for (const LoadedModule& m : modules_) modules.push_back(m.info);
+    return modules;
+  }
+
+  Result<void> read_memory(uint64_t address, std::span<std::byte> out, AddressSpace space) override {
+    if (space == AddressSpace::kPhysical) return target_->read_physical(address, out);
+    return kernel_->memory().read(address, out);
+  }
+
+  Result<uint64_t> evaluate_address(std::string_view expression) override {
+    std::string_view text = expression;
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (auto number = parse_number(text)) return *number;
+    uint64_t offset = 0;
+    size_t plus = text.find('+');
+    if (plus != std::string_view::npos) {
+      auto parsed = parse_number(text.substr(plus + 1));
+      if (!parsed) return Error("cannot parse the offset in '" + std::string(expression) + "'");
+      offset = *parsed;
+      text = text.substr(0, plus);
+    }
+    Result<std::vector<SymbolInfo>> symbols = symbols_named(text);
+    if (!symbols) return symbols.error();
+    if (symbols->empty()) {
+      return Error("no symbol '" + std::string(text) + "' in " + vmlinux_->path() +
+                   (modules_loaded_ ? " or the modules' .ko files" : ""));
+    }
+    return symbols->front().address + offset;
+  }
+
+  Result<SymbolInfo> symbol_at(uint64_t address) override {
+    SymbolInfo info;
+    uint64_t link = kernel_->to_link(address);
+    if (auto match = vmlinux_->symbols().lookup(link); match && in_kernel_image(link)) {
+      fill(info, *match, address - match->offset, "vmlinux");
+      info.offset = match->offset;
+      Symbolized frames = vmlinux_->symbolize(link);
+      if (!frames.frames.empty() && !frames.frames.front().file.empty()) {
+        info.file = frames.frames.front().file;
+        info.line = frames.frames.front().line;
+      }
+      return info;
+    }
+    if (auto ok = load_modules(); !ok) return ok.error();
+    for (LoadedModule& m : modules_) {
+      if (address < m.info.base || address >= m.info.base + m.info.size) {
+        bool in_section = false;
+        for (const auto& [name, start] : m.info.sections) in_section |= start == address;
+        if (!in_section) continue;
+      }
+      if (!m.binary) {
+        return Error(sformat("0x%" PRIx64 " is in module %s, whose .ko was not given: pass it "
+                             "(or its directory) with -s",
+                             address, m.info.name.c_str()));
+      }
+      if (auto match = m.binary->symbols().lookup(address)) {
+        fill(info, *match, match->address, m.info.name);
+        info.offset = match->offset;
+        Symbolized frames = m.binary->symbolize(address);
+        if (!frames.frames.empty() && !frames.frames.front().file.empty()) {
+          info.file = frames.frames.front().file;
+          info.line = frames.frames.front().line;
+        }
+        return info;
+      }
+    }
+    return Error(sformat("no symbol contains 0x%" PRIx64, address));
+  }
+
+  Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) override {
+    std::vector<SymbolInfo> found;
+    for (const SymbolMatch& match : vmlinux_->symbols().find(name)) {
+      SymbolInfo info;
+      fill(info, match, kernel_->to_runtime(match.address), "vmlinux");
+      found.push_back(std::move(info));
+    }
+    if (auto ok = load_modules(); !ok) return ok.error();
+    for (LoadedModule& m : modules_) {
+      if (!m.binary) continue;
+      for (const SymbolMatch& match : m.binary->symbols().find(name)) {
+        if (match.type == 'N' || match.type == 'U') continue;
+        SymbolInfo info;
+        fill(info, match, match.address, m.info.name);
+        found.push_back(std::move(info));
+      }
+    }
+    return found;
+  }
+
+  std::vector<std::string> symbol_names_with_prefix(std::string_view prefix, size_t limit) override {
+    std::vector<std::string> names;
+    for (std::string_view name : vmlinux_->symbols().complete(prefix, limit)) names.emplace_back(name);
+    return names;
+  }
+
+ private:
+  VmcoreSession(SessionOptions options, std::unique_ptr<VmcoreTarget> target)
+      : options_(std::move(options)), target_(std::move(target)) {}
+
+  Result<void> load() {
+    for (const std::string& w : target_->warnings()) warnings_.push_back(w);
+    std::string vmlinux_path = options_.vmlinux;
+    if (vmlinux_path.empty()) {
+      std::string release;
+      if (auto text = target_->vmcoreinfo()) release = Vmcoreinfo::parse(*text).release();
+      auto found = find_vmlinux(release);
+      if (!found) {
+        return Error("no vmlinux given for " + options_.vmcore + " (kernel " +
+                     (release.empty() ? "of unknown release" : release) +
+                     "): pass the vmlinux with debug info with -s (Debian: "
+                     "/usr/lib/debug/boot/vmlinux-RELEASE from linux-image-RELEASE-dbg)");
+      }
+      vmlinux_path = *found;
+    }
+    Result<std::unique_ptr<Binary>> vmlinux = Binary::open(vmlinux_path, LoadOptions{});
+    if (!vmlinux) return vmlinux.error();
+    vmlinux_ = std::move(*vmlinux);
+    for (const std::string& w : vmlinux_->warnings()) warnings_.push_back(w);
+    Result<std::unique_ptr<LinuxKernel>> kernel =
+        LinuxKernel::open(*target_, *vmlinux_, KernelOpenOptions{options_.ignore_vmcoreinfo});
+    if (!kernel) return kernel.error().context(options_.vmcore);
+    kernel_ = std::move(*kernel);
+    for (const std::string& w : kernel_->warnings()) warnings_.push_back(w);
+    for (const std::string& path : options_.module_paths) {
+      struct stat st;
+      if (::stat(path.c_str(), &st) != 0) {
+        return Error(path + ": no such file or directory (given with -s)");
+      }
+    }
+    return {};
+  }
+
+  // Modules are read on first need; a .ko given for a module that is not
+  // loaded is worth a warning (wrong dump?).
+  Result<void> load_modules() {
+    if (modules_loaded_) return {};
+    modules_loaded_ = true;
+    Result<std::vector<ModuleInfo>> modules = read_modules(*kernel_);
+    if (!modules) return modules.error();
+    for (ModuleInfo& info : *modules) {
+      LoadedModule loaded{std::move(info), nullptr};
+      if (auto file = find_module_file(loaded.info.name, options_.module_paths)) {
+        LoadOptions load;
+        load.section_addresses = loaded.info.sections;
+        Result<std::unique_ptr<Binary>> binary = Binary::open(*file, load);
+        if (binary) {
+          loaded.info.debug_file = *file;
+          loaded.binary = std::move(*binary);
+        } else {
+          warnings_.push_back(binary.error().message());
+        }
+      }
+      modules_.push_back(std::move(loaded));
+    }
+    return {};
+  }
+
+  Result<std::vector<LogRecord>>* log_records() {
+    if (!log_) log_ = read_printk_log(*kernel_);
+    return &*log_;
+  }
+
+  static std::string panic_message(const std::vector<LogRecord>& records) {
+    constexpr std::string_view kPanic = "Kernel panic - not syncing: ";
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+      size_t at = it->text.find(kPanic);
+      if (at == std::string::npos) continue;
+      std::string message = it->text.substr(at + kPanic.size());
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+      return message;
+    }
+    return {};
+  }
+
+  // Seconds since boot from jiffies, as crash computes it: HZ is not in
+  // VMCOREINFO, but tick_nsec (nanoseconds per tick) gives it.
+  std::optional<double> uptime() {
+    LinuxKernel& k = *kernel_;
+    Result<uint64_t> jiffies = k.symbol_address("jiffies_64");
+    Result<uint64_t> tick_nsec = k.symbol_address("tick_nsec");
+    if (!jiffies || !tick_nsec) return std::nullopt;
+    Result<uint64_t> now = k.memory().read_u64(*jiffies);
+    Result<uint64_t> tick = k.memory().read_u64(*tick_nsec);
+    if (!now || !tick || *tick == 0) return std::nullopt;
+    auto hz = static_cast<uint64_t>(std::llround(1e9 / static_cast<double>(*tick)));
+    if (hz == 0) return std::nullopt;
+    // INITIAL_JIFFIES: jiffies start 5 minutes before wrapping 32 bits.
+    uint64_t initial = static_cast<uint32_t>(-300 * static_cast<int64_t>(hz));
+    return static_cast<double>(*now - initial) / static_cast<double>(hz);
+  }
+
+  bool in_kernel_image(uint64_t link) {
+    auto start = vmlinux_->symbol_address("_text");
+    auto end = vmlinux_->symbol_address("_end");
+    return start && end && link >= *start && link < *end;
+  }
+
+  static void fill(SymbolInfo& info, const SymbolMatch& match, uint64_t address, const std::string& module) {
+    info.address = address;
+    info.size = match.size;
+    info.name = std::string(match.name);
+    DemangledName demangled = demangle(match.name);
+    info.demangled = demangled.demangled ? demangled.display() : info.name;
+    info.module = module;
+    info.type = match.type;
+  }
+
+  SessionOptions options_;
+  std::unique_ptr<VmcoreTarget> target_;
+  std::unique_ptr<Binary> vmlinux_;
+  std::unique_ptr<LinuxKernel> kernel_;
+  std::vector<std::string> warnings_;
+  std::optional<Result<std::vector<LogRecord>>> log_;
+  std::optional<Result<std::vector<Task>>> tasks_;
+  std::vector<LoadedModule> modules_;
+  bool modules_loaded_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
+  return VmcoreSession::open(options);
+}
+
+}  // namespace seam::engine
