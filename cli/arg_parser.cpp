@@ -35,12 +35,21 @@ const ArgParser::Spec* ArgParser::find(const std::string& name) const {
 }
 
 Result<std::vector<std::string>> ArgParser::parse(int argc, char** argv, int first) {
+  std::vector<std::string> words;
+  for (int i = first; i < argc; ++i) words.emplace_back(argv[i]);
+  return parse(words);
+}
+
+Result<std::vector<std::string>> ArgParser::parse(const std::vector<std::string>& words,
+                                                  size_t first) {
   std::vector<std::string> positional;
   bool options_done = false;
-  for (int i = first; i < argc; ++i) {
-    std::string arg = argv[i];
+  const size_t argc = words.size();
+  for (size_t i = first; i < argc; ++i) {
+    const std::string& arg = words[i];
     if (options_done || arg.size() < 2 || arg[0] != '-' || arg == "-") {
       positional.push_back(arg);
+      if (stop_at_positional_) options_done = true;
       continue;
     }
     if (arg == "--") {
@@ -68,6 +77,7 @@ Result<std::vector<std::string>> ArgParser::parse(int argc, char** argv, int fir
       // A negative number or an address like -0x10 is a positional argument.
       if (arg.find_first_not_of("-0123456789abcdefxABCDEFX") == std::string::npos) {
         positional.push_back(arg);
+        if (stop_at_positional_) options_done = true;
         continue;
       }
       return Error(command_ + ": unknown option '" + arg + "' (see '" + command_ + " --help')");
@@ -81,7 +91,7 @@ Result<std::vector<std::string>> ArgParser::parse(int argc, char** argv, int fir
     if (has_inline) {
       value = inline_value;
     } else if (i + 1 < argc) {
-      value = argv[++i];
+      value = words[++i];
     } else {
       return Error(command_ + ": option '" + name + "' needs a value " + spec->metavar);
     }

@@ -6,6 +6,9 @@
 //   p.option("-e", "--exe", "FILE", "binary to symbolize", &file);
 //   p.flag("", "--json", "print JSON", &json);
 //   Result<std::vector<std::string>> positional = p.parse(argc, argv);
+//
+// The same parser also reads the words of a command typed at seam's prompt:
+// p.parse(std::vector<std::string>{"rd", "-p", "0x1000"}, 1).
 #pragma once
 
 #include <string>
@@ -28,6 +31,13 @@ class ArgParser {
   // Parses argv[first..argc). Returns the positional arguments, or an error
   // naming the bad option. `--help`/`-h` sets help_requested().
   Result<std::vector<std::string>> parse(int argc, char** argv, int first = 1);
+  // The same over words[first..].
+  Result<std::vector<std::string>> parse(const std::vector<std::string>& words, size_t first = 0);
+
+  // Stop parsing options at the first positional argument: it and every
+  // word after it are returned as they are (as POSIX getopt with '+'), so
+  // `seam -c VMCORE rd -p 0x1000` leaves `rd -p 0x1000` to the command.
+  void stop_at_first_positional() { stop_at_positional_ = true; }
 
   bool help_requested() const { return help_requested_; }
   std::string help() const;
@@ -44,6 +54,7 @@ class ArgParser {
   std::string command_, summary_, positional_usage_;
   std::vector<Spec> specs_;
   bool help_requested_ = false;
+  bool stop_at_positional_ = false;
 };
 
 }  // namespace seam::cli

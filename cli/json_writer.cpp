@@ -1,5 +1,7 @@
 #include "cli/json_writer.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace seam::cli {
@@ -70,6 +72,15 @@ JsonWriter& JsonWriter::value(uint64_t number) {
 JsonWriter& JsonWriter::value(bool flag) {
   before_value();
   out_ << (flag ? "true" : "false");
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double number) {
+  if (!std::isfinite(number)) return null();
+  before_value();
+  char text[32];
+  std::to_chars_result end = std::to_chars(text, text + sizeof text, number);
+  out_.write(text, end.ptr - text);
   return *this;
 }
 

@@ -32,6 +32,9 @@ class JsonWriter {
   JsonWriter& value(int number) { return value(static_cast<int64_t>(number)); }
   JsonWriter& value(unsigned number) { return value(static_cast<uint64_t>(number)); }
   JsonWriter& value(bool flag);
+  // The shortest text that reads back as the same double; NaN and
+  // infinities, which JSON cannot express, become null.
+  JsonWriter& value(double number);
   JsonWriter& null();
 
  private:

@@ -1,0 +1,359 @@
+#include "cli/session_printer.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cli/json_writer.h"
+
+namespace seam::cli {
+namespace {
+
+using engine::AddressSpace;
+using engine::LogRecord;
+using engine::ModuleInfo;
+using engine::SymbolInfo;
+using engine::SystemInfo;
+using engine::Task;
+
+constexpr std::string_view kUnknown = "unknown";
+
+// printf into a std::string; every format here is short.
+template <typename... Args>
+std::string format(const char* pattern, Args... args) {
+  char text[128];
+  int length = std::snprintf(text, sizeof text, pattern, args...);
+  if (length < 0) return {};
+  if (static_cast<size_t>(length) < sizeof text) return std::string(text, length);
+  std::string long_text(static_cast<size_t>(length) + 1, '\0');
+  std::snprintf(long_text.data(), long_text.size(), pattern, args...);
+  long_text.pop_back();
+  return long_text;
+}
+
+std::string hex(uint64_t value) {
+  return format("0x%" PRIx64, value);
+}
+
+std::string or_unknown(const std::string& text) {
+  return text.empty() ? std::string(kUnknown) : text;
+}
+
+// Each line of a record's text, split on '\n' as Python's bytes.split does:
+// "a\nb" -> {"a", "b"}, "a\n" -> {"a", ""}, "" -> {""}.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (true) {
+    size_t newline = text.find('\n');
+    lines.push_back(text.substr(0, newline));
+    if (newline == std::string_view::npos) return lines;
+    text.remove_prefix(newline + 1);
+  }
+}
+
+// A little-endian value of up to 8 bytes.
+uint64_t little_endian(std::span<const std::byte> bytes) {
+  uint64_t value = 0;
+  for (size_t i = bytes.size(); i-- > 0;) value = value << 8 | std::to_integer<uint64_t>(bytes[i]);
+  return value;
+}
+
+char printable(std::byte byte) {
+  auto c = std::to_integer<unsigned char>(byte);
+  return c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '.';
+}
+
+}  // namespace
+
+std::string format_size(uint64_t bytes) {
+  if (bytes < 1024) return format("%" PRIu64 " B", bytes);
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  // Round first so that 1023.96 KiB is shown as "1.0 MiB", not "1024.0 KiB".
+  while (std::round(value * 10) / 10 >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return format("%.1f %s", value, kUnits[unit]);
+}
+
+std::string format_uptime(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return std::string(kUnknown);
+  auto total = static_cast<uint64_t>(seconds);
+  uint64_t days = total / 86400;
+  std::string text;
+  if (days > 0) text = format("%" PRIu64 " %s, ", days, days == 1 ? "day" : "days");
+  text += format("%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " (%.2f s)", total % 86400 / 3600,
+                 total % 3600 / 60, total % 60, seconds);
+  return text;
+}
+
+void SessionPrinter::system_info(const SystemInfo& info) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_object();
+    json.key("dump_path").value(info.dump_path);
+    json.key("dump_format").value(info.dump_format);
+    json.key("vmlinux_path").value(info.vmlinux_path);
+    json.key("release").value(info.release);
+    json.key("version").value(info.version);
+    json.key("machine").value(info.machine);
+    json.key("nodename").value(info.nodename);
+    json.key("cpus").value(info.cpus);
+    json.key("dump_cpus").value(info.dump_cpus);
+    json.key("memory_bytes").value(info.memory_bytes);
+    json.key("uptime_seconds");
+    if (info.uptime_seconds) {
+      json.value(*info.uptime_seconds);
+    } else {
+      json.null();
+    }
+    json.key("panic_message").value(info.panic_message);
+    json.key("crashed_cpu");
+    if (info.crashed_cpu) {
+      json.value(*info.crashed_cpu);
+    } else {
+      json.null();
+    }
+    json.key("crashed_task");
+    if (info.crashed_task) {
+      json.begin_object();
+      json.key("pid").value(info.crashed_task->pid);
+      json.key("comm").value(info.crashed_task->comm);
+      json.key("address").value(hex(info.crashed_task->address));
+      json.end_object();
+    } else {
+      json.null();
+    }
+    json.key("kaslr_offset").value(hex(info.kaslr_offset));
+    json.key("kaslr_source").value(info.kaslr_source);
+    json.key("paging_levels").value(info.paging_levels);
+    json.end_object();
+    out_ << '\n';
+    return;
+  }
+
+  std::vector<std::pair<std::string_view, std::string>> rows;
+  rows.emplace_back("DUMPFILE", or_unknown(info.dump_path));
+  rows.emplace_back("DUMP FORMAT", or_unknown(info.dump_format));
+  rows.emplace_back("VMLINUX", or_unknown(info.vmlinux_path));
+  rows.emplace_back("RELEASE", or_unknown(info.release));
+  rows.emplace_back("VERSION", or_unknown(info.version));
+  rows.emplace_back("MACHINE", or_unknown(info.machine));
+  rows.emplace_back("NODENAME", or_unknown(info.nodename));
+  rows.emplace_back("CPUS", (info.cpus > 0 ? std::to_string(info.cpus) : std::string(kUnknown)) +
+                                " (" + std::to_string(info.dump_cpus) + " in the dump)");
+  rows.emplace_back("MEMORY",
+                    info.memory_bytes > 0 ? format_size(info.memory_bytes) : std::string(kUnknown));
+  rows.emplace_back(
+      "UPTIME", info.uptime_seconds ? format_uptime(*info.uptime_seconds) : std::string(kUnknown));
+  rows.emplace_back(
+      "PANIC", info.panic_message.empty() ? std::string(kUnknown) : '"' + info.panic_message + '"');
+  rows.emplace_back("CRASHED CPU",
+                    info.crashed_cpu ? std::to_string(*info.crashed_cpu) : std::string(kUnknown));
+  rows.emplace_back("CRASHED TASK", info.crashed_task
+                                        ? "PID " + std::to_string(info.crashed_task->pid) + " \"" +
+                                              info.crashed_task->comm + "\" (task " +
+                                              hex(info.crashed_task->address) + ")"
+                                        : std::string(kUnknown));
+  std::string kaslr(kUnknown);
+  if (info.kaslr_offset != 0 || !info.kaslr_source.empty()) {
+    kaslr = hex(info.kaslr_offset);
+    if (!info.kaslr_source.empty()) kaslr += " (" + info.kaslr_source + ")";
+  }
+  rows.emplace_back("KASLR OFFSET", kaslr);
+  rows.emplace_back("PAGING", info.paging_levels > 0 ? std::to_string(info.paging_levels) + "-level"
+                                                     : std::string(kUnknown));
+
+  size_t width = 0;
+  for (const auto& row : rows) width = std::max(width, row.first.size());
+  for (const auto& [key, text] : rows) {
+    out_ << std::string(width - key.size(), ' ') << key << ": " << text << '\n';
+  }
+}
+
+void SessionPrinter::log(std::span<const LogRecord> records) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const LogRecord& record : records) {
+      json.begin_object();
+      json.key("sequence").value(record.sequence);
+      json.key("timestamp_ns").value(record.timestamp_ns);
+      json.key("level").value(record.level);
+      json.key("facility").value(record.facility);
+      json.key("text").value(record.text);
+      json.end_object();
+    }
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  for (const LogRecord& record : records) {
+    std::string stamp = format("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
+                               record.timestamp_ns % 1000000000 / 1000);
+    for (std::string_view line : split_lines(record.text)) out_ << stamp << line << '\n';
+  }
+}
+
+void SessionPrinter::tasks(std::span<const Task> tasks) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const Task& task : tasks) {
+      json.begin_object();
+      json.key("pid").value(task.pid);
+      json.key("tgid").value(task.tgid);
+      json.key("ppid").value(task.ppid);
+      json.key("cpu").value(task.cpu);
+      json.key("active_cpu");
+      if (task.active_cpu >= 0) {
+        json.value(task.active_cpu);
+      } else {
+        json.null();
+      }
+      json.key("state").value(std::string_view(&task.state, 1));
+      json.key("comm").value(task.comm);
+      json.key("task").value(hex(task.address));
+      json.key("kernel_thread").value(task.kernel_thread);
+      json.end_object();
+    }
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  out_ << "   PID    PPID  CPU  TASK              ST  COMM\n";
+  for (const Task& task : tasks) {
+    out_ << format("%c%5d  %6d  %3d  %-16" PRIx64 "  %-2c  ", task.active_cpu >= 0 ? '>' : ' ',
+                   task.pid, task.ppid, task.cpu, task.address, task.state);
+    if (task.kernel_thread) {
+      out_ << '[' << task.comm << "]\n";
+    } else {
+      out_ << task.comm << '\n';
+    }
+  }
+}
+
+void SessionPrinter::modules(std::span<const ModuleInfo> modules) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const ModuleInfo& module : modules) {
+      json.begin_object();
+      json.key("name").value(module.name);
+      json.key("base").value(hex(module.base));
+      json.key("size").value(module.size);
+      json.key("state").value(module.state);
+      json.key("sections").begin_object();
+      for (const auto& [name, address] : module.sections) json.key(name).value(hex(address));
+      json.end_object();
+      json.key("debug_file");
+      if (module.debug_file.empty()) {
+        json.null();
+      } else {
+        json.value(module.debug_file);
+      }
+      json.end_object();
+    }
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  int width = 16;
+  for (const ModuleInfo& module : modules) {
+    width = std::max(width, static_cast<int>(module.name.size()));
+  }
+  out_ << format("%-*s  %-16s  %8s  %s\n", width, "NAME", "BASE", "SIZE", "DEBUG INFO");
+  for (const ModuleInfo& module : modules) {
+    out_ << format("%-*s  %-16" PRIx64 "  %8" PRIu64 "  ", width, module.name.c_str(), module.base,
+                   module.size)
+         << (module.debug_file.empty() ? "-" : module.debug_file) << '\n';
+  }
+}
+
+void SessionPrinter::memory(uint64_t address, AddressSpace space,
+                            std::span<const std::byte> bytes) {
+  if (json_) {
+    std::string text;
+    text.reserve(bytes.size() * 2);
+    for (std::byte byte : bytes) text += format("%02x", std::to_integer<unsigned>(byte));
+    JsonWriter json(out_);
+    json.begin_object();
+    json.key("address").value(hex(address));
+    json.key("space").value(space == AddressSpace::kPhysical ? "physical" : "virtual");
+    json.key("bytes").value(text);
+    json.end_object();
+    out_ << '\n';
+    return;
+  }
+  constexpr size_t kLine = 16, kWord = 8;
+  for (size_t offset = 0; offset < bytes.size(); offset += kLine) {
+    std::span<const std::byte> line = bytes.subspan(offset, std::min(kLine, bytes.size() - offset));
+    out_ << format("%016" PRIx64 ": ", address + offset);
+    for (size_t word = 0; word < kLine; word += kWord) {
+      out_ << ' ';
+      if (word >= line.size()) {
+        out_ << std::string(2 * kWord + 1, ' ');  // keep the ASCII column in place
+        continue;
+      }
+      std::span<const std::byte> value = line.subspan(word, std::min(kWord, line.size() - word));
+      out_ << format("%0*" PRIx64, static_cast<int>(2 * value.size()), little_endian(value))
+           << std::string(2 * (kWord - value.size()) + 1, ' ');
+    }
+    out_ << ' ';
+    for (std::byte byte : line) out_ << printable(byte);
+    out_ << '\n';
+  }
+}
+
+void SessionPrinter::symbols(std::span<const SymbolInfo> symbols) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const SymbolInfo& symbol : symbols) {
+      json.begin_object();
+      json.key("address").value(hex(symbol.address));
+      json.key("offset").value(symbol.offset);
+      json.key("size").value(symbol.size);
+      json.key("name").value(symbol.name);
+      json.key("demangled").value(symbol.demangled);
+      json.key("module").value(symbol.module);
+      json.key("type").value(std::string_view(&symbol.type, 1));
+      json.key("file");
+      if (symbol.file.empty()) {
+        json.null();
+      } else {
+        json.value(symbol.file);
+      }
+      json.key("line");
+      if (symbol.line > 0) {
+        json.value(symbol.line);
+      } else {
+        json.null();
+      }
+      json.end_object();
+    }
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  for (const SymbolInfo& symbol : symbols) {
+    const std::string& shown = symbol.demangled.empty() ? symbol.name : symbol.demangled;
+    out_ << format("%016" PRIx64 " (%c) ", symbol.address + symbol.offset, symbol.type) << shown;
+    if (symbol.offset != 0) out_ << '+' << hex(symbol.offset);
+    if (!symbol.module.empty()) out_ << " [" << symbol.module << ']';
+    if (shown != symbol.name) out_ << " (" << symbol.name << ')';
+    if (!symbol.file.empty()) {
+      out_ << ' ' << symbol.file;
+      if (symbol.line > 0) out_ << ':' << symbol.line;
+    }
+    out_ << '\n';
+  }
+}
+
+}  // namespace seam::cli
