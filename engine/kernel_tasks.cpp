@@ -95,7 +95,7 @@ Result<std::vector<Task>> read_tasks(LinuxKernel& kernel) {
   KernelMemory& memory = kernel.memory();
   std::vector<Task> tasks;
 
-  Result<std::vector<int>> cpus = kernel.online_cpus();
+  Result<std::vector<int>> cpus = kernel.cpus();
   if (!cpus) return cpus.error();
   std::map<uint64_t, int> active;  // task -> CPU it runs on
   for (int cpu : *cpus) {

@@ -254,16 +254,18 @@ Result<std::string> LinuxKernel::read_member_string(uint64_t object, std::string
   return memory_.read_string(object + m->offset, m->size ? m->size : 256);
 }
 
-Result<std::vector<int>> LinuxKernel::online_cpus() {
-  Result<uint64_t> mask = symbol_address("__cpu_online_mask");
+Result<std::vector<int>> LinuxKernel::cpus() {
+  // Present, not online: panic() takes the other CPUs offline as it stops
+  // them, so in a dump only the crashing CPU is still online.
+  Result<uint64_t> mask = symbol_address("__cpu_present_mask");
   Result<uint64_t> ids = symbol_address("nr_cpu_ids");
-  if (!mask || !ids) return Error("the vmlinux has no __cpu_online_mask or nr_cpu_ids");
+  if (!mask || !ids) return Error("the vmlinux has no __cpu_present_mask or nr_cpu_ids");
   Result<uint32_t> count = memory_.read_u32(*ids);
   if (!count) return count.error().context("reading nr_cpu_ids");
   std::vector<int> cpus;
   for (uint32_t word = 0; word * 64 < std::min<uint32_t>(*count, 8192); ++word) {
     Result<uint64_t> bits = memory_.read_u64(*mask + word * 8);
-    if (!bits) return bits.error().context("reading __cpu_online_mask");
+    if (!bits) return bits.error().context("reading __cpu_present_mask");
     for (int bit = 0; bit < 64 && word * 64 + bit < *count; ++bit) {
       if (*bits & (1ULL << bit)) cpus.push_back(static_cast<int>(word * 64 + bit));
     }

@@ -67,7 +67,8 @@ class LinuxKernel {
                                          std::string_view path);
 
   // Per-CPU data.
-  Result<std::vector<int>> online_cpus();
+  // The CPUs present in the machine (online or stopped by the panic).
+  Result<std::vector<int>> cpus();
   Result<uint64_t> per_cpu_address(std::string_view symbol, int cpu);
   Result<uint64_t> current_task(int cpu);  // the task running on `cpu`
   Result<uint64_t> idle_task(int cpu);

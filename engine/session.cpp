@@ -85,7 +85,7 @@ class VmcoreSession final : public Session {
       info.nodename = field("nodename");
     }
     if (info.release.empty()) info.release = k.vmcoreinfo().release();
-    if (Result<std::vector<int>> cpus = k.online_cpus()) info.cpus = static_cast<int>(cpus->size());
+    if (Result<std::vector<int>> cpus = k.cpus()) info.cpus = static_cast<int>(cpus->size());
     info.dump_cpus = target_->cpu_count();
     if (Result<uint64_t> pages = k.symbol_address("_totalram_pages")) {
       if (Result<uint64_t> count = k.memory().read_u64(*pages)) info.memory_bytes = *count * k.page_size();
@@ -284,9 +284,9 @@ class VmcoreSession final : public Session {
   static std::string panic_message(const std::vector<LogRecord>& records) {
     constexpr std::string_view kPanic = "Kernel panic - not syncing: ";
     for (auto it = records.rbegin(); it != records.rend(); ++it) {
-      size_t at = it->text.find(kPanic);
-      if (at == std::string::npos) continue;
-      std::string message = it->text.substr(at + kPanic.size());
+      // Not the closing "---[ end Kernel panic - not syncing: ... ]---" line.
+      if (!it->text.starts_with(kPanic)) continue;
+      std::string message = it->text.substr(kPanic.size());
       while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
       return message;
     }

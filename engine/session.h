@@ -47,7 +47,7 @@ struct SystemInfo {
   std::string version;      // "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (...)"
   std::string machine;      // "x86_64"
   std::string nodename;
-  int cpus = 0;             // CPUs online in the kernel
+  int cpus = 0;             // CPUs present in the machine
   int dump_cpus = 0;        // CPUs with registers in the dump
   uint64_t memory_bytes = 0;          // totalram_pages * page size
   std::optional<double> uptime_seconds;
