@@ -12,6 +12,7 @@ Both peers read the paging ELF dump (vmcore.elf-paging), the only one drgn 0.0.2
 (see README.md), with the vmlinux and, in module scenarios, seam_crash.ko.
 
 drgn.json:  tool, version, key, dump; release (UTS_RELEASE and init_uts_ns.name.release),
+            layout {page_offset_base (the direct map), phys_base, linux_banner, _text},
             uptime_ns (tk_core.timekeeper: tkr_mono.base + offs_boot, the time of the last tick),
             uptime_jiffies_ns ((jiffies_64 - INITIAL_JIFFIES) / HZ, what crash's UPTIME shows),
             dmesg (get_dmesg() decoded as UTF-8 with surrogateescape, so that no byte is lost),
@@ -167,7 +168,14 @@ def drgn_one(dump, files):
                            "pc": hex(frame.pc), "symbol": symbol})
         return {"tid": thread.tid, "frames": frames}
 
+    def layout():
+        return {"page_offset_base": hex(prog["page_offset_base"].value_()),
+                "phys_base": hex(prog.read_u64(prog.symbol("phys_base").address)),  # head_64.S
+                "linux_banner": hex(prog["linux_banner"].address_),
+                "_text": hex(prog.symbol("_text").address)}
+
     attempt("release", release)
+    attempt("layout", layout)
     attempt("uptime_ns", uptime)
     attempt("uptime_jiffies_ns", uptime_jiffies)
     attempt("dmesg", lambda: text(get_dmesg(prog)))

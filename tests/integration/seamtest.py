@@ -7,6 +7,8 @@ Environment (set by ctest): SEAM (the seam binary), SEAM_BUILD_DIR, SEAM_SAMPLES
 SEAM_SOURCE_DIR.
 """
 import bisect
+import difflib
+import functools
 import json
 import os
 import re
@@ -573,3 +575,262 @@ def format_problems(problems, limit=25):
     shown = "\n  ".join(p[:600] for p in problems[:limit])
     more = f"\n  ... and {len(problems) - limit} more" if len(problems) > limit else ""
     return f"{len(problems)} differences:\n  {shown}{more}"
+
+
+# --- The vmcore corpus and the peer debuggers' oracles ----------------------
+# samples/kernels/make-corpus.sh generates real vmcores of Debian's kernel into
+# CACHE_DIR/corpus/ABI/SCENARIO/ (ctest's corpus_generate fixture runs it);
+# samples/kernels/peer_oracles.py records what drgn and crash read from each
+# scenario's paging ELF dump into SCENARIO/oracles/{drgn,crash}.json.
+
+KERNEL_ABI = os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64")
+CORPUS_DIR = CACHE_DIR / "corpus" / KERNEL_ABI
+# The four files QEMU's dump-guest-memory (and makedumpfile -R) give per scenario.
+DUMP_KINDS = ("elf-paging", "elf-phys", "kdump-flat", "kdump")
+DEBIAN_PYTHON = "/usr/bin/python3"  # python3-drgn is installed for Debian's interpreter only
+SANITIZER_REPORT = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
+                              r"UndefinedBehaviorSanitizer|ThreadSanitizer")
+
+
+class Scenario:
+    """One generated scenario of the corpus: its scenario.json as `info`, and paths."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory)
+        self.name = self.dir.name
+        with open(self.dir / "scenario.json") as f:
+            self.info = json.load(f)
+        self.vmlinux = CACHE_DIR / self.info["kernel"]["vmlinux"]
+        module = self.info.get("module")
+        self.module = self.dir / module["file"] if module else None
+        self.module_name = module["name"] if module else None
+        self.cpus = self.info["cpus"]
+        self.serial_log = self.dir / "serial.log"
+
+    def dump(self, kind):
+        return self.dir / f"vmcore.{kind}"
+
+    def kernel_offset(self, kind="elf-paging"):
+        """KERNELOFFSET from VMCOREINFO, as vmcore_inspect.py read it from the dump."""
+        value = self.info["dumps"][f"vmcore.{kind}"].get("kerneloffset")
+        return int(value, 16) if value else 0
+
+    def debug_files(self):
+        """The -s arguments: the vmlinux, and the scenario's module if it has one."""
+        args = ["-s", self.vmlinux]
+        if self.module:
+            args += ["-s", self.module]
+        return args
+
+    def init_oracles(self):
+        """{"kallsyms _text": int, "module NAME .text": int, ...} from the init's
+        `seam-init: kallsyms _text=0x...` and `seam-init: module NAME .text=0x...` lines."""
+        found = {}
+        for line in self.info.get("oracles", {}).get("init", []):
+            m = re.fullmatch(r"kallsyms (\S+)=(0x[0-9a-f]+)", line.strip())
+            if m:
+                found[f"kallsyms {m.group(1)}"] = int(m.group(2), 16)
+            m = re.fullmatch(r"module (\S+) (\S+)=(0x[0-9a-f]+)", line.strip())
+            if m:
+                found[f"module {m.group(1)} {m.group(2)}"] = int(m.group(3), 16)
+        return found
+
+    def __repr__(self):
+        return self.name
+
+
+@functools.lru_cache(maxsize=None)
+def corpus_scenarios():
+    """Every generated scenario of the corpus, by name order. Fails (never skips) when the
+    corpus is missing: ctest's corpus_generate fixture, or samples/kernels/make-corpus.sh,
+    generates it."""
+    if not CORPUS_DIR.is_dir():
+        raise AssertionError(f"no vmcore corpus at {CORPUS_DIR}: run "
+                             f"samples/kernels/make-corpus.sh (ctest runs it as the "
+                             f"corpus_generate fixture)")
+    scenarios = [Scenario(d) for d in sorted(CORPUS_DIR.iterdir())
+                 if (d / "scenario.json").is_file()]
+    if not scenarios:
+        raise AssertionError(f"{CORPUS_DIR} has no generated scenario: run "
+                             f"samples/kernels/make-corpus.sh")
+    for s in scenarios:
+        for kind in DUMP_KINDS:
+            if not s.dump(kind).is_file():
+                raise AssertionError(f"{s.dump(kind)} is missing: run "
+                                     f"samples/kernels/make-corpus.sh {s.name}")
+    return tuple(scenarios)
+
+
+def corpus_scenario(name):
+    for s in corpus_scenarios():
+        if s.name == name:
+            return s
+    raise AssertionError(f"the corpus at {CORPUS_DIR} has no scenario {name}: run "
+                         f"samples/kernels/make-corpus.sh")
+
+
+@functools.lru_cache(maxsize=None)
+def _generate_peer_oracles():
+    if not os.path.exists(DEBIAN_PYTHON):
+        raise AssertionError(f"{DEBIAN_PYTHON} is missing: ./setup.sh installs python3 and "
+                             f"python3-drgn")
+    require_tool("crash")
+    script = SOURCE_DIR / "samples" / "kernels" / "peer_oracles.py"
+    env = dict(os.environ, SEAM_CACHE_DIR=str(CACHE_DIR), SEAM_KERNEL_ABI=KERNEL_ABI)
+    proc = subprocess.run([DEBIAN_PYTHON, str(script)], capture_output=True, text=True,
+                          env=env, timeout=900)
+    if proc.returncode != 0:
+        raise AssertionError(f"samples/kernels/peer_oracles.py failed ({proc.returncode}); "
+                             f"./setup.sh installs crash and python3-drgn:\n"
+                             f"{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def peer_oracles(scenario):
+    """{"drgn": ..., "crash": ...}: what drgn and crash read from the scenario's paging ELF
+    dump (see samples/kernels/peer_oracles.py for the fields). Generated on first use for
+    the whole corpus, cached in SCENARIO/oracles/."""
+    _generate_peer_oracles()
+    oracles = {}
+    for peer in ("drgn", "crash"):
+        path = scenario.dir / "oracles" / f"{peer}.json"
+        with open(path) as f:
+            oracles[peer] = json.load(f)
+    return oracles
+
+
+SERIAL_LINE = re.compile(r"^\[\s*(\d+)\.(\d{6})\] (.*)$")
+
+
+def serial_console(path):
+    """The kernel's console lines of a serial log: [(timestamp text "1.234567", text)].
+    Lines that are not kernel log lines (firmware, QEMU) are left out."""
+    lines = []
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f.read().split("\n"):
+            m = SERIAL_LINE.match(line.rstrip("\r"))
+            if m:
+                lines.append((f"{m.group(1)}.{m.group(2)}", m.group(3)))
+    return lines
+
+
+def serial_facts(path):
+    """What the serial console says about the crash:
+    {"release", "version_line", "kernel_offset" (int; 0 when disabled or absent),
+     "kernel_offset_line" (or None), "panic_message" (after "Kernel panic - not syncing: "),
+     "panic_cpu", "panic_pid", "panic_comm" (from the "CPU: N PID: P Comm: C" line of the
+     panic: panic() prints its message, then the stack with that line; after an oops, with
+     oops=panic, it prints no stack, and the line is the oops's, the last one before)}."""
+    texts = [text for _, text in serial_console(path)]
+    facts = {"release": None, "version_line": None, "kernel_offset": 0,
+             "kernel_offset_line": None, "panic_message": None, "panic_cpu": None,
+             "panic_pid": None, "panic_comm": None}
+    before = after = None  # the CPU lines last before and first after the panic message
+    cpu_re = re.compile(r"CPU: (\d+) PID: (\d+) Comm: (.*?) +(?:Not tainted|Tainted:)")
+    for text in texts:
+        m = re.match(r"Linux version (\S+)", text)
+        if m and facts["release"] is None:
+            facts["release"], facts["version_line"] = m.group(1), text
+        m = re.match(r"Kernel Offset: (0x[0-9a-f]+|disabled)", text)
+        if m:
+            facts["kernel_offset_line"] = text
+            facts["kernel_offset"] = 0 if m.group(1) == "disabled" else int(m.group(1), 16)
+        m = cpu_re.match(text)
+        if m and facts["panic_message"] is None:
+            before = m
+        elif m and after is None:
+            after = m
+        m = re.match(r"Kernel panic - not syncing: (.*)$", text)
+        if m and facts["panic_message"] is None:
+            facts["panic_message"] = m.group(1).strip()
+    line = after or before
+    if facts["panic_message"] is not None and line:
+        facts["panic_cpu"], facts["panic_pid"] = int(line.group(1)), int(line.group(2))
+        facts["panic_comm"] = line.group(3)
+    return facts
+
+
+def seam_vmcore(dump, *args, input=None, timeout=120, env=None):
+    """Runs `seam -c DUMP ARGS...` (ARGS: the -s files and the command); returns the
+    CompletedProcess (never checks the exit status: the caller does)."""
+    return run(SEAM, "-c", dump, *args, input=input, check=False, timeout=timeout, env=env)
+
+
+def seam_vmcore_json(dump, debug_files, *command, timeout=120):
+    """`seam -c DUMP -s ... COMMAND... --json`, parsed; AssertionError with stderr on failure."""
+    proc = seam_vmcore(dump, *debug_files, *command, "--json", timeout=timeout)
+    where = f"seam -c {dump} {' '.join(map(str, command))} --json"
+    if proc.returncode != 0:
+        raise AssertionError(f"{where} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    try:
+        return json.loads(proc.stdout)
+    except ValueError as e:
+        raise AssertionError(f"{where}: not JSON ({e}): {proc.stdout[:500]!r}") from None
+
+
+def seam_session(dump, debug_files, commands, timeout=300):
+    """Runs several `--json` commands in ONE seam process, through stdin (seam's non-terminal
+    mode reads commands line by line): ["sys", "ps", "sym _text"] -> [sys, ps, sym] results.
+    Each command's output is one JSON value; they are split with JSONDecoder.raw_decode. If the
+    outputs do not add up, every command is run on its own, so that the failure names its
+    command. Returns (results, stderr)."""
+    script = "".join(f"{c} --json\n" for c in commands) + "quit\n"
+    proc = seam_vmcore(dump, *debug_files, input=script, timeout=timeout)
+    results, decoder, text, i = [], json.JSONDecoder(), proc.stdout, 0
+    try:
+        while True:
+            while i < len(text) and text[i].isspace():
+                i += 1
+            if i >= len(text):
+                break
+            value, i = decoder.raw_decode(text, i)
+            results.append(value)
+    except ValueError:
+        results = None
+    if proc.returncode == 0 and results is not None and len(results) == len(commands):
+        return results, proc.stderr
+    # Find the command that failed, with its own error message.
+    for command in commands:
+        seam_vmcore_json(dump, debug_files, *command.split(), timeout=timeout)
+    raise AssertionError(f"seam -c {dump} with commands {commands} on stdin: exit "
+                         f"{proc.returncode}, {0 if results is None else len(results)} JSON "
+                         f"values for {len(commands)} commands (each alone works):\n"
+                         f"stdout: {proc.stdout[:1000]!r}\nstderr: {proc.stderr[-1000:]}")
+
+
+def unified_diff(expected, actual, expected_name, actual_name, context=3, limit=60):
+    """The first `limit` lines of a unified diff of two texts, for failure messages."""
+    diff = list(difflib.unified_diff(expected.splitlines(), actual.splitlines(), expected_name,
+                                     actual_name, lineterm="", n=context))
+    more = f"\n... ({len(diff) - limit} more diff lines)" if len(diff) > limit else ""
+    return "\n".join(diff[:limit]) + more
+
+
+def elf_symbol_addresses(path, names):
+    """{name: link-time address} of the named symbols of an ELF file (nm)."""
+    wanted, found = set(names), {}
+    out = run("nm", "--defined-only", path, timeout=600).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2] in wanted and fields[2] not in found:
+            found[fields[2]] = int(fields[0], 16)
+    missing = wanted - set(found)
+    if missing:
+        raise AssertionError(f"{path} has no symbol {', '.join(sorted(missing))}")
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def debian_vmlinux_for(abi):
+    """The vmlinux with DWARF of Debian's kernel ABI `abi`, fetched into the cache by
+    scripts/fetch-debian-kernel.sh (apt-get download of linux-image-ABI-dbg)."""
+    script = SOURCE_DIR / "scripts" / "fetch-debian-kernel.sh"
+    env = dict(os.environ, SEAM_CACHE_DIR=str(CACHE_DIR), SEAM_KERNEL_ABI=abi)
+    proc = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env,
+                          timeout=3600)
+    path = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    if proc.returncode != 0 or not os.path.isfile(path):
+        raise AssertionError(f"SEAM_KERNEL_ABI={abi} scripts/fetch-debian-kernel.sh failed "
+                             f"({proc.returncode}); run it by hand:\n{proc.stderr[-2000:]}")
+    return path
