@@ -7,5 +7,8 @@ namespace seam::cli {
 
 int demangle_command(int argc, char** argv);
 int symbolize_command(int argc, char** argv);
+// Session mode, `seam -c VMCORE -s VMLINUX [COMMAND...]`: argv[1] is its
+// first option rather than a subcommand name (cli/session_command.h).
+int session_command(int argc, char** argv);
 
 }  // namespace seam::cli

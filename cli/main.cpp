@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/session_command.h"
 
 namespace {
 
@@ -21,14 +22,18 @@ constexpr Command kCommands[] = {
 };
 
 void print_usage(std::ostream& out) {
-  out << "Usage: seam COMMAND [OPTIONS] [ARGS]\n\n"
+  out << "Usage: seam COMMAND [OPTIONS] [ARGS]\n"
+         "       seam -c VMCORE -s VMLINUX [-s MODULE.ko|DIR]... [COMMAND [ARGS...] [--json]]\n\n"
          "Seam is a debugger for Linux kernels written in C, Rust and C++.\n\n"
          "Commands:\n";
   for (const Command& command : kCommands) {
     out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
         << '\n';
   }
-  out << "\nRun 'seam COMMAND --help' for the options of a command.\n";
+  out << '\n';
+  seam::cli::print_session_usage(out);
+  out << "\nRun 'seam COMMAND --help' for the options of a command, 'seam -c VMCORE --help'\n"
+         "for those of a session, 'seam -c VMCORE help COMMAND' for a session command.\n";
 }
 
 }  // namespace
@@ -50,6 +55,8 @@ int main(int argc, char** argv) {
     std::cout << "seam " SEAM_VERSION "\n";
     return 0;
   }
+  // `seam -c VMCORE ...`: a session on a dump rather than a subcommand.
+  if (name.starts_with('-')) return seam::cli::session_command(argc, argv);
   for (const Command& command : kCommands) {
     if (command.name == name) return command.run(argc, argv);
   }

@@ -1,0 +1,667 @@
+#include "cli/session_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "cli/arg_parser.h"
+#include "cli/commands.h"
+#include "cli/prompt.h"
+#include "cli/session_printer.h"
+#include "engine/session.h"
+
+namespace seam::cli {
+namespace {
+
+using engine::AddressSpace;
+using engine::Session;
+using engine::SessionOptions;
+
+constexpr size_t kCompletionLimit = 200;
+constexpr uint64_t kMaxReadWords = 1 << 20;  // rd reads at most 8 MiB
+
+// ---------------------------------------------------------------------------
+// Words of a command line
+
+// Splits a prompt line into words: blanks separate them, '...' and "..."
+// quote (a backslash escapes the next character inside "..." and outside
+// quotes), and '#' at the start of a word begins a comment.
+Result<std::vector<std::string>> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '#' && !in_word) {
+      break;
+    } else if (c == '\'' || c == '"') {
+      size_t end = i + 1;
+      for (; end < line.size() && line[end] != c; ++end) {
+        if (c == '"' && line[end] == '\\' && end + 1 < line.size()) ++end;
+        word += line[end];
+      }
+      if (end == line.size()) return Error(std::string("unterminated ") + c + " quote");
+      i = end;
+      in_word = true;
+    } else {
+      if (c == '\\' && i + 1 < line.size()) c = line[++i];
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+Result<uint64_t> parse_number(const std::string& text, int base) {
+  if (text.empty() || text.size() > 20 || text[0] == '-' || text[0] == '+') {
+    return Error("'" + text + "' is not a number");
+  }
+  size_t used = 0;
+  try {
+    uint64_t value = std::stoull(text, &used, base);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  return Error("'" + text + "' is not a number");
+}
+
+// COUNT and PIDs: decimal, or hexadecimal with 0x.
+Result<uint64_t> parse_count(const std::string& text) {
+  if (text.starts_with("0x") || text.starts_with("0X")) return parse_number(text.substr(2), 16);
+  return parse_number(text, 10);
+}
+
+// `sym`'s argument is an address if it is 0x... or bare hex that has a letter
+// a-f or at least 8 digits ("ffffffff81000000", "dead"), else a name.
+std::optional<uint64_t> as_address(const std::string& text) {
+  std::string digits = text;
+  if (text.starts_with("0x") || text.starts_with("0X")) {
+    digits = text.substr(2);
+  } else if (text.find_first_of("abcdefABCDEF") == std::string::npos && text.size() < 8) {
+    return std::nullopt;
+  }
+  if (digits.empty() || digits.size() > 16 ||
+      digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(digits, nullptr, 16);
+}
+
+// printk levels: 0-7 or their names.
+Result<int> parse_level(const std::string& text) {
+  static constexpr std::string_view kNames[] = {"emerg",   "alert",  "crit", "err",
+                                                "warning", "notice", "info", "debug"};
+  if (text.size() == 1 && text[0] >= '0' && text[0] <= '7') return text[0] - '0';
+  for (size_t level = 0; level < std::size(kNames); ++level) {
+    if (text == kNames[level]) return static_cast<int>(level);
+  }
+  if (text == "warn") return 4;
+  if (text == "error") return 3;
+  return Error("log: unknown level '" + text +
+               "': use 0-7 or emerg, alert, crit, err, warning, notice, info, debug");
+}
+
+// ---------------------------------------------------------------------------
+// Commands: each is parsed (usage errors, before the dump is opened) into an
+// Invocation, then run.
+
+struct Invocation {
+  bool needs_session = true;
+  std::function<Result<void>(Session*, std::ostream&)> run;
+};
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view options;    // "[-p]", for the list of commands
+  std::string_view arguments;  // "ADDR [COUNT]"
+  std::string_view summary;    // one line, for `help`
+  std::string_view details;    // more, for `help NAME`
+  // Adds the command's options to `parser` and returns what to do with the
+  // positional arguments and the parsed options.
+  Result<Invocation> (*parse)(ArgParser& parser, const std::vector<std::string>& words, bool json);
+};
+
+Invocation print_text(std::string text) {
+  return {false, [text = std::move(text)](Session*, std::ostream& out) -> Result<void> {
+            out << text;
+            return {};
+          }};
+}
+
+Result<void> no_arguments(const std::string& command, const std::vector<std::string>& positional) {
+  if (positional.empty()) return {};
+  return Error(command + ": unexpected argument '" + positional.front() + "' (see 'help " +
+               command + "')");
+}
+
+Result<std::vector<std::string>> parse_words(ArgParser& parser,
+                                             const std::vector<std::string>& words) {
+  return parser.parse(words, 1);
+}
+
+Result<Invocation> parse_sys(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "print one JSON object", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (Result<void> ok = no_arguments("sys", *positional); !ok) return ok.error();
+  return Invocation{true, [json](Session* session, std::ostream& out) -> Result<void> {
+                      Result<engine::SystemInfo> info = session->system_info();
+                      if (!info) return info.error();
+                      SessionPrinter(out, json).system_info(*info);
+                      return {};
+                    }};
+}
+
+Result<Invocation> parse_log(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  std::string level_text;
+  parser.option("", "--level", "LEVEL",
+                "only records of LEVEL or more urgent: 0-7 or emerg,\n" + std::string(32, ' ') +
+                    "alert, crit, err, warning, notice, info, debug",
+                &level_text);
+  parser.flag("", "--json", "print a JSON array of records", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (Result<void> ok = no_arguments("log", *positional); !ok) return ok.error();
+  int max_level = 7;
+  if (!level_text.empty()) {
+    Result<int> level = parse_level(level_text);
+    if (!level) return level.error();
+    max_level = *level;
+  }
+  return Invocation{true, [json, max_level](Session* session, std::ostream& out) -> Result<void> {
+                      Result<std::vector<engine::LogRecord>> records = session->log();
+                      if (!records) return records.error();
+                      std::erase_if(*records, [&](const engine::LogRecord& record) {
+                        return record.level > max_level;
+                      });
+                      SessionPrinter(out, json).log(*records);
+                      return {};
+                    }};
+}
+
+Result<Invocation> parse_ps(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "print a JSON array of tasks", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  std::set<int> pids;
+  for (const std::string& text : *positional) {
+    Result<uint64_t> pid = parse_count(text);
+    if (!pid || *pid > 0x7fffffff) return Error("ps: '" + text + "' is not a PID");
+    pids.insert(static_cast<int>(*pid));
+  }
+  return Invocation{
+      true, [json, pids](Session* session, std::ostream& out) -> Result<void> {
+        Result<std::vector<engine::Task>> tasks = session->tasks();
+        if (!tasks) return tasks.error();
+        std::set<int> missing = pids;
+        if (!pids.empty()) {
+          std::erase_if(*tasks, [&](const engine::Task& task) { return !pids.contains(task.pid); });
+          for (const engine::Task& task : *tasks) missing.erase(task.pid);
+        }
+        std::stable_sort(tasks->begin(), tasks->end(),
+                         [](const engine::Task& a, const engine::Task& b) {
+                           if (a.pid != b.pid) return a.pid < b.pid;
+                           return a.address < b.address;
+                         });
+        SessionPrinter(out, json).tasks(*tasks);
+        if (!missing.empty()) {
+          return Error("ps: no task with PID " + std::to_string(*missing.begin()));
+        }
+        return {};
+      }};
+}
+
+Result<Invocation> parse_mod(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "print a JSON array of modules", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (Result<void> ok = no_arguments("mod", *positional); !ok) return ok.error();
+  return Invocation{true, [json](Session* session, std::ostream& out) -> Result<void> {
+                      Result<std::vector<engine::ModuleInfo>> modules = session->modules();
+                      if (!modules) return modules.error();
+                      SessionPrinter(out, json).modules(*modules);
+                      return {};
+                    }};
+}
+
+Result<Invocation> parse_rd(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  bool physical = false;
+  parser.flag("-p", "--physical", "ADDR is a physical address", &physical);
+  parser.flag("", "--json", "print one JSON object: address, space, bytes (hex)", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (positional->empty() || positional->size() > 2) {
+    return Error(std::string("rd: ") + (positional->empty() ? "no ADDR" : "too many arguments") +
+                 " (usage: rd [-p] ADDR [COUNT]; see 'help rd')");
+  }
+  uint64_t count = 8;
+  if (positional->size() == 2) {
+    Result<uint64_t> parsed = parse_count((*positional)[1]);
+    if (!parsed || *parsed == 0 || *parsed > kMaxReadWords) {
+      return Error("rd: COUNT must be a number of 8-byte words from 1 to " +
+                   std::to_string(kMaxReadWords) + ", not '" + (*positional)[1] + "'");
+    }
+    count = *parsed;
+  }
+  std::string expression = positional->front();
+  AddressSpace space = physical ? AddressSpace::kPhysical : AddressSpace::kVirtual;
+  return Invocation{
+      true, [json, count, expression, space](Session* session, std::ostream& out) -> Result<void> {
+        Result<uint64_t> address = session->evaluate_address(expression);
+        if (!address) return address.error();
+        std::vector<std::byte> bytes(count * 8);
+        if (Result<void> ok = session->read_memory(*address, bytes, space); !ok) return ok.error();
+        SessionPrinter(out, json).memory(*address, space, bytes);
+        return {};
+      }};
+}
+
+Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "print a JSON array of symbols", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (positional->size() != 1) {
+    return Error(std::string("sym: ") +
+                 (positional->empty() ? "no NAME or ADDR" : "one at a time") +
+                 " (usage: sym NAME|ADDR; see 'help sym')");
+  }
+  std::string target = positional->front();
+  return Invocation{true, [json, target](Session* session, std::ostream& out) -> Result<void> {
+                      std::vector<engine::SymbolInfo> symbols;
+                      if (std::optional<uint64_t> address = as_address(target)) {
+                        Result<engine::SymbolInfo> symbol = session->symbol_at(*address);
+                        if (!symbol) return symbol.error();
+                        symbols.push_back(std::move(*symbol));
+                      } else if (target.find('+') != std::string::npos) {
+                        // NAME+OFFSET: the symbol at that address.
+                        Result<uint64_t> address = session->evaluate_address(target);
+                        if (!address) return address.error();
+                        Result<engine::SymbolInfo> symbol = session->symbol_at(*address);
+                        if (!symbol) return symbol.error();
+                        symbols.push_back(std::move(*symbol));
+                      } else {
+                        Result<std::vector<engine::SymbolInfo>> named =
+                            session->symbols_named(target);
+                        if (!named) return named.error();
+                        if (named->empty()) return Error("sym: no symbol named '" + target + "'");
+                        symbols = std::move(*named);
+                      }
+                      SessionPrinter(out, json).symbols(symbols);
+                      return {};
+                    }};
+}
+
+Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words, bool json);
+
+constexpr CommandSpec kCommands[] = {
+    {"sys", "", "", "the dump, the kernel and the crash at a glance",
+     "DUMPFILE, RELEASE, CPUS, MEMORY, UPTIME, PANIC, CRASHED TASK, KASLR OFFSET...,\n"
+     "like crash's sys. Unknown values read \"unknown\".",
+     parse_sys},
+    {"log", "[--level LEVEL]", "", "the kernel log, like dmesg",
+     "Each line of each record as \"[seconds.micros] text\", as drgn's get_dmesg().", parse_log},
+    {"ps", "", "[PID...]", "processes and threads",
+     "One row per task (threads too), by PID: '>' marks a task running on a CPU at\n"
+     "the time of the dump; kernel threads are shown as [name]. PIDs select rows.",
+     parse_ps},
+    {"mod", "", "", "loaded kernel modules",
+     "Name, core base address, size and the .ko whose debug info was loaded.", parse_mod},
+    {"rd", "[-p]", "ADDR [COUNT]", "read memory as 64-bit words",
+     "ADDR is a hexadecimal address or a symbol[+offset]; COUNT 8-byte words are\n"
+     "shown (default 8), two a line with their ASCII.",
+     parse_rd},
+    {"sym", "", "NAME|ADDR", "the symbol at an address, or the symbols with a name",
+     "An ADDR (0x..., or hex digits with a-f or at least 8 of them) or NAME+OFFSET\n"
+     "shows the symbol containing it; a NAME (linkage or demangled) every symbol\n"
+     "so named.",
+     parse_sym},
+    {"help", "", "[COMMAND]", "list the commands, or describe one", "", parse_help},
+};
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const CommandSpec& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+ArgParser parser_for(const CommandSpec& command) {
+  std::string summary(command.summary);
+  summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+  summary += '.';
+  if (!command.details.empty()) summary += "\n" + std::string(command.details);
+  return ArgParser(std::string(command.name), summary, std::string(command.arguments));
+}
+
+// "rd [-p] ADDR [COUNT]"
+std::string synopsis(const CommandSpec& command) {
+  std::string text(command.name);
+  for (std::string_view part : {command.options, command.arguments}) {
+    if (!part.empty()) text += " " + std::string(part);
+  }
+  return text;
+}
+
+std::string command_list() {
+  std::string text = "Commands:\n";
+  for (const CommandSpec& command : kCommands) {
+    std::string usage = synopsis(command);
+    text += "  " + usage + std::string(usage.size() < 24 ? 24 - usage.size() : 1, ' ') +
+            std::string(command.summary) + "\n";
+  }
+  text += "  quit, exit              leave the prompt (also Ctrl-D)\n";
+  text += "Every command takes --json. 'help COMMAND' (or 'COMMAND --help') describes one.\n";
+  return text;
+}
+
+Result<Invocation> parse_words_of(const std::vector<std::string>& words, bool json);
+
+Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words,
+                              bool /*json*/) {
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested() || positional->empty()) return print_text(command_list());
+  if (positional->size() > 1) return Error("help: one command at a time");
+  if (!find_command(positional->front())) {
+    return Error("help: no command '" + positional->front() + "' (see 'help')");
+  }
+  return parse_words_of({positional->front(), "--help"}, false);
+}
+
+// words[0] is the command's name.
+Result<Invocation> parse_words_of(const std::vector<std::string>& words, bool json) {
+  const CommandSpec* command = find_command(words.front());
+  if (!command && words.front().starts_with('-')) {
+    return Error("unknown option '" + words.front() + "' (see 'seam --help')");
+  }
+  if (!command) {
+    std::string names;
+    for (const CommandSpec& spec : kCommands)
+      names += (names.empty() ? "" : ", ") + std::string(spec.name);
+    return Error("unknown command '" + words.front() + "' (commands: " + names + ")");
+  }
+  ArgParser parser = parser_for(*command);
+  return command->parse(parser, words, json);
+}
+
+// ---------------------------------------------------------------------------
+// Opening the session
+
+// ELF e_type of `path`, or 0 if it is not an ELF file.
+Result<int> elf_type(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error(path + ": cannot open");
+  unsigned char header[18] = {};
+  file.read(reinterpret_cast<char*>(header), sizeof header);
+  if (file.gcount() != sizeof header || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' ||
+      header[3] != 'F') {
+    return 0;
+  }
+  bool big_endian = header[5] == 2;  // EI_DATA: ELFDATA2MSB
+  return big_endian ? header[16] << 8 | header[17] : header[16] | header[17] << 8;
+}
+
+// Puts each -s where it belongs: the vmlinux or the module paths.
+Result<void> classify_symbols(const std::vector<std::string>& paths, SessionOptions& options) {
+  constexpr int kRelocatable = 1, kExecutable = 2;  // ET_REL, ET_EXEC
+  for (const std::string& path : paths) {
+    std::error_code error;
+    std::filesystem::file_status status = std::filesystem::status(path, error);
+    if (error) return Error(path + ": " + error.message());
+    if (std::filesystem::is_directory(status)) {
+      options.module_paths.push_back(path);
+      continue;
+    }
+    Result<int> type = elf_type(path);
+    if (!type) return type.error();
+    if (*type == kExecutable) {
+      if (!options.vmlinux.empty()) {
+        return Error("two vmlinux files given: " + options.vmlinux + " and " + path);
+      }
+      options.vmlinux = path;
+    } else if (*type == kRelocatable || path.ends_with(".ko.xz") || path.ends_with(".ko.gz") ||
+               path.ends_with(".ko.zst")) {
+      options.module_paths.push_back(path);
+    } else {
+      return Error(path +
+                   ": neither a vmlinux (ELF executable) nor a kernel module (ELF relocatable "
+                   ".ko) nor a directory");
+    }
+  }
+  return {};
+}
+
+// Prints the session's warnings not printed yet: those found while opening,
+// and those found later as parts of the dump are first read (a module's
+// debug info that does not load...).
+class WarningPrinter {
+ public:
+  void print_new(const Session& session) {
+    const std::vector<std::string>& warnings = session.warnings();
+    if (printed_ >= warnings.size()) return;
+    std::cout.flush();
+    for (; printed_ < warnings.size(); ++printed_) {
+      std::cerr << "seam: warning: " << warnings[printed_] << '\n';
+    }
+  }
+
+ private:
+  size_t printed_ = 0;
+};
+
+void print_error(const Error& error) {
+  std::cout.flush();  // keep the order of output and errors on a terminal
+  std::cerr << "seam: error: " << error.message() << '\n';
+}
+
+// ---------------------------------------------------------------------------
+// Running commands
+
+bool is_quit(const std::vector<std::string>& words) {
+  return words.size() == 1 && (words[0] == "quit" || words[0] == "exit" || words[0] == "q");
+}
+
+std::vector<std::string> complete(Session& session, std::string_view before,
+                                  std::string_view word) {
+  std::vector<std::string> candidates;
+  Result<std::vector<std::string>> words = split_words(before);
+  if (!words) return candidates;
+  bool names = words->empty() || (words->size() == 1 && (*words)[0] == "help");
+  if (names) {
+    for (const CommandSpec& command : kCommands) candidates.emplace_back(command.name);
+    if (words->empty()) {
+      candidates.emplace_back("quit");
+      candidates.emplace_back("exit");
+    }
+    std::erase_if(candidates, [&](const std::string& name) { return !name.starts_with(word); });
+    return candidates;
+  }
+  if (word.starts_with('-')) return candidates;
+  return session.symbol_names_with_prefix(word, kCompletionLimit);
+}
+
+// Runs commands on an open session and reports their errors and the
+// session's new warnings.
+class Shell {
+ public:
+  Shell(Session& session, bool json) : session_(session), json_(json) {}
+
+  // One command. Returns false if it failed.
+  bool run(const Invocation& invocation) {
+    Result<void> ok = invocation.run(&session_, std::cout);
+    if (!ok) print_error(ok.error());
+    warnings_.print_new(session_);
+    return ok.ok();
+  }
+
+  // One line from the prompt or stdin. Returns false if it failed.
+  bool run_line(std::string_view line) {
+    Result<std::vector<std::string>> words = split_words(line);
+    if (!words) {
+      print_error(words.error());
+      return false;
+    }
+    if (words->empty()) return true;
+    Result<Invocation> invocation = parse_words_of(*words, json_);
+    if (!invocation) {
+      print_error(invocation.error());
+      return false;
+    }
+    return run(*invocation);
+  }
+
+  int interactive() {
+    std::unique_ptr<LineReader> input = terminal_prompt(
+        "seam> ", default_history_file(), [this](std::string_view before, std::string_view word) {
+          return complete(session_, before, word);
+        });
+    while (std::optional<std::string> text = input->read_line()) {
+      std::string_view lines = *text;  // a bracketed paste may hold several lines
+      bool quit = false;
+      while (!quit && !lines.empty()) {
+        std::string_view line = lines.substr(0, lines.find('\n'));
+        lines.remove_prefix(std::min(lines.size(), line.size() + 1));
+        Result<std::vector<std::string>> words = split_words(line);
+        quit = words && is_quit(*words);
+        if (!quit) run_line(line);
+      }
+      std::cout.flush();
+      if (quit) break;
+    }
+    return 0;
+  }
+
+  // Commands from stdin, a line each; the status is 1 if any failed.
+  int stream() {
+    std::unique_ptr<LineReader> input = stream_reader(std::cin);
+    int status = 0;
+    while (std::optional<std::string> line = input->read_line()) {
+      Result<std::vector<std::string>> words = split_words(*line);
+      if (words && is_quit(*words)) break;
+      if (!run_line(*line)) status = 1;
+      std::cout.flush();  // a program driving seam through a pipe sees each answer
+    }
+    return status;
+  }
+
+  void print_warnings() { warnings_.print_new(session_); }
+
+ private:
+  Session& session_;
+  bool json_;
+  WarningPrinter warnings_;
+};
+
+// Freeing the indexes of a large vmlinux takes longer than the kernel takes
+// to reclaim the whole process: once the answers are out, leave without
+// running destructors.
+[[noreturn]] void exit_without_teardown(int status) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(std::cout ? status : 1);
+}
+
+std::string session_summary() {
+  return "Open a kernel crash dump (vmcore) with its vmlinux and modules, and run\n"
+         "COMMAND on it; without a COMMAND, read commands from a seam> prompt, or\n"
+         "line by line from stdin when it is not a terminal.\n\n" +
+         command_list().substr(0, command_list().size() - 1);
+}
+
+}  // namespace
+
+void print_session_usage(std::ostream& out) {
+  out << "Session commands, on a vmcore (seam -c VMCORE ... COMMAND):\n";
+  for (const CommandSpec& command : kCommands) {
+    std::string usage = synopsis(command);
+    out << "  " << usage << std::string(usage.size() < 24 ? 24 - usage.size() : 1, ' ')
+        << command.summary << '\n';
+  }
+  out << "Without COMMAND: a seam> prompt on a terminal, else commands read from stdin.\n";
+}
+
+int session_command(int argc, char** argv) {
+  std::string vmcore;
+  std::vector<std::string> symbols;
+  bool json = false;
+  ArgParser parser("seam", session_summary(), "[COMMAND [ARGS...] [--json]]");
+  parser.option("-c", "--vmcore", "VMCORE", "the crash dump (required)", &vmcore);
+  parser.repeated("-s", "--symbols", "FILE|DIR",
+                  "the vmlinux, a module .ko, or a directory of\n" + std::string(32, ' ') +
+                      "modules (repeatable; each is told by its content)",
+                  &symbols);
+  parser.flag("", "--json", "print JSON (as every COMMAND's --json)", &json);
+  parser.stop_at_first_positional();
+  Result<std::vector<std::string>> words = parser.parse(argc, argv, 1);
+  if (!words) {
+    // ArgParser's messages start with the command's name ("seam: ...").
+    std::string message = words.error().message();
+    if (message.starts_with("seam: ")) message.erase(0, 6);
+    print_error(Error(message));
+    return 2;
+  }
+  if (parser.help_requested()) {
+    std::cout << parser.help();
+    return 0;
+  }
+
+  std::optional<Invocation> invocation;
+  if (!words->empty()) {
+    Result<Invocation> parsed = parse_words_of(*words, json);
+    if (!parsed) {
+      print_error(parsed.error());
+      return 2;
+    }
+    invocation = std::move(*parsed);
+    if (!invocation->needs_session) {
+      Result<void> ok = invocation->run(nullptr, std::cout);
+      return ok ? 0 : 1;
+    }
+  }
+  if (vmcore.empty()) {
+    print_error(Error("no dump given: use -c VMCORE (see 'seam --help')"));
+    return 2;
+  }
+  SessionOptions options;
+  options.vmcore = vmcore;
+  if (Result<void> ok = classify_symbols(symbols, options); !ok) {
+    print_error(ok.error());
+    return 1;
+  }
+
+  Result<std::unique_ptr<Session>> session = Session::open(options);
+  if (!session) {
+    print_error(session.error());
+    return 1;
+  }
+  Shell shell(**session, json);
+  shell.print_warnings();
+  if (invocation) exit_without_teardown(shell.run(*invocation) ? 0 : 1);
+  exit_without_teardown(isatty(STDIN_FILENO) ? shell.interactive() : shell.stream());
+}
+
+}  // namespace seam::cli
