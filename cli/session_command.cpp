@@ -380,8 +380,8 @@ std::string command_list() {
 
 Result<Invocation> parse_words_of(const std::vector<std::string>& words, bool json);
 
-Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words,
-                              bool /*json*/) {
+Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "accepted, and ignored: help is text", &json);
   Result<std::vector<std::string>> positional = parse_words(parser, words);
   if (!positional) return positional.error();
   if (parser.help_requested() || positional->empty()) return print_text(command_list());
