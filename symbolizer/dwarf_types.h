@@ -14,7 +14,14 @@
 // use it (found through .debug_aranges, or the units' address ranges) is read
 // alone, top-level DIEs only. Only when no anchor helps are all units indexed
 // (.debug_pubtypes first when the producer wrote it, else a top-level scan),
-// once, lazily.
+// once, lazily. A .debug_pubtypes hit may be a Rust unit's bindgen copy of a C
+// struct: same offsets, but its anonymous members are named __bindgen_anon_N
+// (searched through like anonymous ones) and its bit fields are not members.
+//
+// Measured on Debian's 6.1 vmlinux (160 MB .debug_info): the first anchored
+// find_struct 2.5 ms (libdw must read every unit header up to the anchor's
+// unit), later ones in a new unit 0.1-0.6 ms, in a unit already read 1 µs;
+// the whole-file fallback 0.4 s. Not thread-safe.
 #pragma once
 
 #include <elfutils/libdw.h>
@@ -33,15 +40,17 @@ namespace seam {
 
 class SymbolTable;
 
+// A bit field's value: read (bit_offset + bit_size + 7) / 8 bytes at `offset`
+// (little-endian), shift right by bit_offset, keep bit_size bits.
 struct Member {
-  std::string name;       // as asked, e.g. "thread_info.cpu"
-  uint64_t offset = 0;    // bytes from the start of the outermost struct
-  uint64_t size = 0;      // bytes (0 if unknown, e.g. flexible array)
-  uint8_t bit_offset = 0; // for bit fields: bits after `offset`
-  uint8_t bit_size = 0;   // 0 unless a bit field
-  std::string type_name;  // "unsigned int", "struct list_head", "char [16]", "struct pid *"
-  uint64_t array_count = 0;  // elements if an array, else 0
-  uint64_t element_size = 0; // for arrays and pointers: size of the element / pointee (0 if void)
+  std::string name;           // as asked, e.g. "thread_info.cpu"
+  uint64_t offset = 0;        // bytes from the start of the outermost struct
+  uint64_t size = 0;          // bytes (0 if unknown, e.g. flexible array)
+  uint8_t bit_offset = 0;     // for bit fields: bits after `offset`
+  uint8_t bit_size = 0;       // 0 unless a bit field
+  std::string type_name;      // "unsigned int", "struct list_head", "char [16]", "struct pid *"
+  uint64_t array_count = 0;   // elements if an array, else 0
+  uint64_t element_size = 0;  // for arrays and pointers: size of the element / pointee (0 if void)
 };
 
 class StructLayout {
