@@ -1,11 +1,71 @@
 #include "symbolizer/binary.h"
 
+#include <gelf.h>
+
+#include <algorithm>
+#include <cstdio>
+
 #include "symbolizer/debug_file_finder.h"
 #include "symbolizer/demangle.h"
 
 namespace seam {
+namespace {
+
+std::string hex_string(const std::vector<uint8_t>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t byte : bytes) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xf];
+  }
+  return hex;
+}
+
+std::string hex_address(uint64_t address) {
+  char text[32];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(address));
+  return text;
+}
+
+// The bytes of `file` at a file address, at most `size` and not past the end
+// of the section holding it. nullopt when no allocated section holds it;
+// an error for a section without bytes in this file (.bss, or every section
+// of a separate debug file).
+std::optional<Result<std::string_view>> bytes_at(const ElfFile& file, uint64_t address,
+                                                 size_t size) {
+  Elf* elf = file.elf();
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC) || shdr.sh_size == 0) continue;
+    std::optional<uint64_t> start = file.section_address(elf_ndxscn(scn));
+    if (!start || address < *start || address - *start >= shdr.sh_size) continue;
+    const char* section_name = "";
+    size_t strtab = 0;
+    if (elf_getshdrstrndx(elf, &strtab) == 0) {
+      if (const char* n = elf_strptr(elf, strtab, shdr.sh_name)) section_name = n;
+    }
+    if (shdr.sh_type == SHT_NOBITS) {
+      return Result<std::string_view>(Error(hex_address(address) + " is in " + section_name +
+                                            ", which has no bytes in " + file.path()));
+    }
+    uint64_t delta = address - *start;
+    size_t length = std::min<uint64_t>(size, shdr.sh_size - delta);
+    // The whole file is mapped (ELF_C_READ_MMAP_PRIVATE): point into it.
+    size_t file_size = 0;
+    const char* image = elf_rawfile(elf, &file_size);
+    if (!image || shdr.sh_offset + delta + length > file_size) {
+      return Result<std::string_view>(
+          Error(std::string(section_name) + " lies outside " + file.path()));
+    }
+    return Result<std::string_view>(std::string_view(image + shdr.sh_offset + delta, length));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Binary::~Binary() {
+  types_.reset();
   dwarf_index_.reset();
   if (dwarf_) dwarf_end(dwarf_);
 }
@@ -114,6 +174,65 @@ std::optional<SourceFrame> Binary::symbol_table_frame(uint64_t address) {
   frame.function_offset = match->offset;
   frame.source = SymbolSource::SymbolTable;
   return frame;
+}
+
+const SymbolTable& Binary::symbols() {
+  if (!symbols_) symbols_ = SymbolTable::build(elf_);
+  if (symbols_->size() == 0 && separate_debug_file_) {
+    if (!debug_file_symbols_) debug_file_symbols_ = SymbolTable::build(*separate_debug_file_);
+    return *debug_file_symbols_;
+  }
+  return *symbols_;
+}
+
+Result<uint64_t> Binary::symbol_address(std::string_view name) {
+  std::vector<SymbolMatch> matches = symbols().find(name);
+  // find() puts global (upper-case type) symbols first.
+  if (matches.empty()) return Error("no symbol " + std::string(name) + " in " + path());
+  return matches.front().address;
+}
+
+DwarfTypes* Binary::types() {
+  if (!dwarf_) return nullptr;
+  if (!types_) types_ = std::make_unique<DwarfTypes>(dwarf_, &symbols());
+  return types_.get();
+}
+
+std::optional<std::string> Binary::build_id() const {
+  std::vector<uint8_t> id = elf_.build_id();
+  if (id.empty() && separate_debug_file_) id = separate_debug_file_->build_id();
+  if (id.empty()) return std::nullopt;
+  return hex_string(id);
+}
+
+Result<std::vector<uint8_t>> Binary::read_at(uint64_t file_address, size_t size) {
+  std::optional<Result<std::string_view>> bytes = bytes_at(elf_, file_address, size);
+  // A stripped file may lack a section that its debug file still has bytes for.
+  if ((!bytes || !*bytes) && separate_debug_file_) {
+    std::optional<Result<std::string_view>> debug =
+        bytes_at(*separate_debug_file_, file_address, size);
+    if (debug && *debug) bytes = debug;
+  }
+  if (!bytes) return Error("no section of " + path() + " holds " + hex_address(file_address));
+  if (!*bytes) return bytes->error();
+  if ((*bytes)->size() < size) {
+    return Error("reading " + std::to_string(size) + " bytes at " + hex_address(file_address) +
+                 ": past the end of its section in " + path());
+  }
+  return std::vector<uint8_t>((*bytes)->begin(), (*bytes)->end());
+}
+
+Result<std::string> Binary::read_string_at(uint64_t file_address, size_t max) {
+  std::optional<Result<std::string_view>> bytes = bytes_at(elf_, file_address, max);
+  if ((!bytes || !*bytes) && separate_debug_file_) {
+    std::optional<Result<std::string_view>> debug =
+        bytes_at(*separate_debug_file_, file_address, max);
+    if (debug && *debug) bytes = debug;
+  }
+  if (!bytes) return Error("no section of " + path() + " holds " + hex_address(file_address));
+  if (!*bytes) return bytes->error();
+  std::string_view text = **bytes;
+  return std::string(text.substr(0, text.find('\0')));
 }
 
 std::string Binary::debug_info_source() const {

@@ -6,6 +6,13 @@
 //   Symbolized s = (*binary)->symbolize(0xffffffff81000000);
 //   for (const SourceFrame& f : s.frames) print(f);   // innermost first
 //
+// By name, and types for reading a program's data out of memory:
+//
+//   Result<uint64_t> banner = binary->symbol_address("linux_banner");
+//   Result<std::string> text = binary->read_string_at(*banner, 512);
+//   if (DwarfTypes* types = binary->types())      // null without DWARF
+//     types->find_struct("task_struct", {"copy_process"});
+//
 // Where the names come from: DWARF when there is some (in the file itself or
 // a separate debug file found by build-id, .gnu_debuglink or debuginfod),
 // otherwise the ELF symbol table. `debug_info_source()` says which, and every
@@ -18,9 +25,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "symbolizer/dwarf_index.h"
+#include "symbolizer/dwarf_types.h"
 #include "symbolizer/elf_file.h"
 #include "symbolizer/result.h"
 #include "symbolizer/source_frame.h"
@@ -55,6 +64,23 @@ class Binary {
   std::string debug_info_source() const;
   const std::vector<std::string>& warnings() const { return warnings_; }
 
+  // The ELF symbols, built on first use: the file's own, or the debug file's
+  // when the file has none (stripped).
+  const SymbolTable& symbols();
+  // The address of symbol `name`: the global one, else the first of that name.
+  Result<uint64_t> symbol_address(std::string_view name);
+  // Struct layouts and enumerators from the DWARF, created on first use;
+  // nullptr when there is no DWARF. Owned by the Binary.
+  DwarfTypes* types();
+  // NT_GNU_BUILD_ID in hex, of the file or else of its debug file.
+  std::optional<std::string> build_id() const;
+  // Bytes at a file (link-time or placed) address, from the section holding
+  // them in the file or its debug file; an error for .bss or unmapped addresses.
+  Result<std::vector<uint8_t>> read_at(uint64_t file_address, size_t size);
+  // The NUL-terminated string at a file address, at most `max` bytes (no NUL
+  // needed when it is that long) — e.g. linux_banner in a vmlinux's .rodata.
+  Result<std::string> read_string_at(uint64_t file_address, size_t max);
+
  private:
   explicit Binary(ElfFile elf) : elf_(std::move(elf)) {}
   void load_dwarf(ElfFile& file);
@@ -68,6 +94,7 @@ class Binary {
   std::unique_ptr<DwarfIndex> dwarf_index_;
   std::optional<SymbolTable> symbols_;  // built on first use
   std::optional<SymbolTable> debug_file_symbols_;
+  std::unique_ptr<DwarfTypes> types_;
   std::vector<std::string> warnings_;
 };
 
