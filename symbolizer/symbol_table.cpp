@@ -213,6 +213,7 @@ std::vector<SymbolMatch> SymbolTable::find(std::string_view name) const {
     return x->order < y->order;
   });
   std::vector<SymbolMatch> matches;
+  matches.reserve(found.size());
   for (const Symbol* s : found) matches.push_back({s->name, s->address, s->size, 0, s->type});
   return matches;
 }
