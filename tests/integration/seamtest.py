@@ -771,10 +771,12 @@ def seam_vmcore_json(dump, debug_files, *command, timeout=120):
 
 def seam_session(dump, debug_files, commands, timeout=300):
     """Runs several `--json` commands in ONE seam process, through stdin (seam's non-terminal
-    mode reads commands line by line): ["sys", "ps", "sym _text"] -> [sys, ps, sym] results.
+    mode reads commands line by line): ["sys", "ps", "sym _text"] -> their results, in order.
     Each command's output is one JSON value; they are split with JSONDecoder.raw_decode. If the
-    outputs do not add up, every command is run on its own, so that the failure names its
-    command. Returns (results, stderr)."""
+    outputs do not add up (a command failed), every command is run again on its own, so that
+    each failure names its command and the others still give their results.
+    Returns (results, errors, stderr): results[i] is None where command i failed, and errors
+    has one message per failure."""
     script = "".join(f"{c} --json\n" for c in commands) + "quit\n"
     proc = seam_vmcore(dump, *debug_files, input=script, timeout=timeout)
     results, decoder, text, i = [], json.JSONDecoder(), proc.stdout, 0
@@ -789,14 +791,21 @@ def seam_session(dump, debug_files, commands, timeout=300):
     except ValueError:
         results = None
     if proc.returncode == 0 and results is not None and len(results) == len(commands):
-        return results, proc.stderr
-    # Find the command that failed, with its own error message.
+        return results, [], proc.stderr
+    results, errors = [], []
     for command in commands:
-        seam_vmcore_json(dump, debug_files, *command.split(), timeout=timeout)
-    raise AssertionError(f"seam -c {dump} with commands {commands} on stdin: exit "
-                         f"{proc.returncode}, {0 if results is None else len(results)} JSON "
-                         f"values for {len(commands)} commands (each alone works):\n"
-                         f"stdout: {proc.stdout[:1000]!r}\nstderr: {proc.stderr[-1000:]}")
+        try:
+            results.append(seam_vmcore_json(dump, debug_files, *command.split(),
+                                            timeout=timeout))
+        except AssertionError as e:
+            results.append(None)
+            errors.append(str(e))
+    if not errors:
+        errors.append(f"seam -c {dump} with {commands} on stdin: exit {proc.returncode}, "
+                      f"{0 if results is None else len(results)} JSON values for "
+                      f"{len(commands)} commands, although each works alone:\n"
+                      f"stdout: {proc.stdout[:1000]!r}\nstderr: {proc.stderr[-1000:]}")
+    return results, errors, proc.stderr
 
 
 def unified_diff(expected, actual, expected_name, actual_name, context=3, limit=60):
