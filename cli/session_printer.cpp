@@ -43,18 +43,6 @@ std::string or_unknown(const std::string& text) {
   return text.empty() ? std::string(kUnknown) : text;
 }
 
-// Each line of a record's text, split on '\n' as Python's bytes.split does:
-// "a\nb" -> {"a", "b"}, "a\n" -> {"a", ""}, "" -> {""}.
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (true) {
-    size_t newline = text.find('\n');
-    lines.push_back(text.substr(0, newline));
-    if (newline == std::string_view::npos) return lines;
-    text.remove_prefix(newline + 1);
-  }
-}
-
 // A little-endian value of up to 8 bytes.
 uint64_t little_endian(std::span<const std::byte> bytes) {
   uint64_t value = 0;
@@ -197,7 +185,9 @@ void SessionPrinter::log(std::span<const LogRecord> records) {
   for (const LogRecord& record : records) {
     std::string stamp = format("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
                                record.timestamp_ns % 1000000000 / 1000);
-    for (std::string_view line : split_lines(record.text)) out_ << stamp << line << '\n';
+    // As dmesg and drgn's get_dmesg() print it: the timestamp once, further
+    // lines of a multi-line record (a Call Trace, a register dump) bare.
+    out_ << stamp << record.text << '\n';
   }
 }
 

@@ -263,6 +263,11 @@ class VmcoreSession final : public Session {
       if (auto file = find_module_file(loaded.info.name, options_.module_paths)) {
         LoadOptions load;
         load.section_addresses = loaded.info.sections;
+        // The kernel keeps a copy of the symbol and string tables for
+        // kallsyms and lists them with the sections; in the .ko they are not
+        // loaded sections.
+        load.section_addresses.erase(".symtab");
+        load.section_addresses.erase(".strtab");
         Result<std::unique_ptr<Binary>> binary = Binary::open(*file, load);
         if (binary) {
           loaded.info.debug_file = *file;

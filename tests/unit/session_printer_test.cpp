@@ -118,7 +118,7 @@ TEST(SessionPrinterTest, SizesAndUptimes) {
   EXPECT_EQ(format_uptime(std::numeric_limits<double>::quiet_NaN()), "unknown");
 }
 
-TEST(SessionPrinterTest, LogTextLikeDrgnWithOneLinePerLine) {
+TEST(SessionPrinterTest, LogTextLikeDmesgWithTheStampOncePerRecord) {
   std::vector<LogRecord> records = {
       {0, 0, 5, 0, "Linux version 6.1.0"},
       {1, 3123456789, 4, 0, "first\nsecond"},
@@ -127,7 +127,7 @@ TEST(SessionPrinterTest, LogTextLikeDrgnWithOneLinePerLine) {
   EXPECT_EQ(render(false, [&](SessionPrinter& p) { p.log(records); }),
             "[    0.000000] Linux version 6.1.0\n"
             "[    3.123456] first\n"
-            "[    3.123456] second\n"
+            "second\n"
             "[12345.000001] \n");
 }
 
