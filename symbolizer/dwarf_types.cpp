@@ -1,17 +1,13 @@
 #include "symbolizer/dwarf_types.h"
 
 #include <dwarf.h>
-#include <gelf.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "symbolizer/dwarf_units.h"
 #include "symbolizer/symbol_table.h"
 
 namespace seam {
@@ -325,103 +321,6 @@ std::string joined(std::initializer_list<std::string_view> names) {
   return text;
 }
 
-// The bytes of a section as libdw sees them (decompressed or relocated
-// sections are not in the file mapping), or an empty view.
-std::string_view section_bytes(Dwarf* dwarf, const char* wanted, uint64_t* file_offset = nullptr) {
-  Elf* elf = dwarf_getelf(dwarf);
-  size_t strtab = 0;
-  if (!elf || elf_getshdrstrndx(elf, &strtab) != 0) return {};
-  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
-    GElf_Shdr shdr;
-    const char* name = gelf_getshdr(scn, &shdr) ? elf_strptr(elf, strtab, shdr.sh_name) : nullptr;
-    if (!name || std::strcmp(name, wanted) != 0 || shdr.sh_type == SHT_NOBITS) continue;
-    Elf_Data* data = elf_getdata(scn, nullptr);
-    if (!data || !data->d_buf) return {};
-    if (file_offset) *file_offset = shdr.sh_offset;
-    return {static_cast<const char*>(data->d_buf), data->d_size};
-  }
-  return {};
-}
-
-// Gives back the pages of .debug_info that libdw has read and is done with.
-//
-// Why: libdw finds a unit by reading every unit header before it, and the
-// kernel maps 64 KiB of an mmapped file around each page fault
-// (fault-around), so merely reaching a unit near the end of a 160 MB vmlinux
-// put ~100 MB into the resident set. Dropping the pages behind the walk keeps
-// that under 10 MB; a later access faults them back in from the page cache.
-//
-// Only safe for a private file mapping nobody wrote to: libdw's view of the
-// section must be the mapping itself (not a decompressed or relocated copy),
-// the file not ET_REL (Seam relocates those in place; nothing else writes to
-// the mapping), and /proc/self/maps must show a private file mapping there
-// (libelf may also have read the file into the heap, where this would be fatal).
-class PageDropper {
- public:
-  explicit PageDropper(Dwarf* dwarf) {
-    Elf* elf = dwarf_getelf(dwarf);
-    GElf_Ehdr ehdr;
-    size_t image_size = 0;
-    const char* image = elf ? elf_rawfile(elf, &image_size) : nullptr;
-    uint64_t file_offset = 0;
-    std::string_view info = section_bytes(dwarf, ".debug_info", &file_offset);
-    if (!image || info.empty() || !gelf_getehdr(elf, &ehdr) || ehdr.e_type == ET_REL ||
-        info.data() != image + file_offset) {
-      return;
-    }
-    page_ = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    begin_ = reinterpret_cast<uintptr_t>(info.data());
-    end_ = begin_ + info.size();
-    dropped_ = (begin_ + page_ - 1) & ~(page_ - 1);  // never a page shared with other data
-    enabled_ = is_private_file_mapping(begin_, end_);
-  }
-
-  // Releases the whole pages of .debug_info below `offset`.
-  void release_before(Dwarf_Off offset) {
-    if (!enabled_) return;
-    uintptr_t limit = std::min(begin_ + offset, end_) & ~(page_ - 1);
-    if (limit <= dropped_) return;
-    // An address computed to page granularity: madvise takes it as a pointer.
-    // NOLINTNEXTLINE(performance-no-int-to-ptr)
-    madvise(reinterpret_cast<void*>(dropped_), limit - dropped_, MADV_DONTNEED);
-    dropped_ = limit;
-  }
-
-  // Lets the pages below `offset` be released again (after a later walk
-  // started earlier in the section).
-  void rewind(Dwarf_Off offset) {
-    if (!enabled_) return;
-    uintptr_t start = (begin_ + offset) & ~(page_ - 1);
-    dropped_ = std::max(std::min(dropped_, start), (begin_ + page_ - 1) & ~(page_ - 1));
-  }
-
- private:
-  static bool is_private_file_mapping(uintptr_t begin, uintptr_t end) {
-    std::ifstream maps("/proc/self/maps");
-    std::string line;
-    while (std::getline(maps, line)) {
-      std::istringstream fields(line);
-      std::string range, perms, offset, device;
-      uint64_t inode = 0;
-      fields >> range >> perms >> offset >> device >> inode;
-      size_t dash = range.find('-');
-      if (dash == std::string::npos) continue;
-      uintptr_t low = std::stoull(range.substr(0, dash), nullptr, 16);
-      uintptr_t high = std::stoull(range.substr(dash + 1), nullptr, 16);
-      if (begin >= low && begin < high) {
-        return end <= high && perms.size() == 4 && perms[3] == 'p' && inode != 0;
-      }
-    }
-    return false;
-  }
-
-  bool enabled_ = false;
-  uintptr_t page_ = 4096;
-  uintptr_t begin_ = 0;
-  uintptr_t end_ = 0;
-  uintptr_t dropped_ = 0;
-};
-
 }  // namespace
 
 Result<Member> StructLayout::member(std::string_view path) const {
@@ -504,21 +403,7 @@ struct DwarfTypes::Impl {
 
   std::unordered_map<Dwarf_Off, UnitIndex> units;                          // by CU DIE offset
   std::unordered_map<std::string, std::optional<Dwarf_Off>> anchor_units;  // function -> CU
-  // Address ranges -> unit header offsets: from .debug_aranges, and from the
-  // unit DIEs for addresses it does not cover.
-  struct Range {
-    uint64_t low, high;
-    Dwarf_Off unit;
-  };
-  bool aranges_read = false;
-  std::vector<Range> aranges;  // sorted by low
-  bool ranges_built = false;
-  std::vector<Range> ranges;  // sorted by low
-  // How far unit headers have been walked (intern_through).
-  Dwarf_Off walked = 0;
-  size_t walked_units = 0;
-  bool walk_done = false;
-  std::optional<PageDropper> pages;  // created on the first walk
+  std::shared_ptr<DwarfUnits> dwarf_units;  // address -> unit; the page-releasing unit walk
 
   // The whole-file index: .debug_pubtypes first, then the other units scanned.
   bool pubtypes_read = false;
@@ -583,139 +468,11 @@ struct DwarfTypes::Impl {
     return index;
   }
 
-  // Makes libdw know every unit up to the one whose header is at `header`.
-  // libdw reads unit headers in order whatever is asked for; walking them
-  // here lets the pages behind the walk be released as it goes.
-  void intern_through(Dwarf_Off header) {
-    while (!walk_done && walked <= header) {
-      Dwarf_Off next = 0;
-      size_t header_size = 0;
-      Dwarf_Die cu;
-      if (dwarf_nextcu(dwarf, walked, &next, &header_size, nullptr, nullptr, nullptr) != 0 ||
-          !dwarf_offdie(dwarf, walked + header_size, &cu)) {
-        walk_done = true;
-        break;
-      }
-      if (++walked_units % 64 == 0) pager().release_before(walked);
-      walked = next;
-    }
-  }
-
-  PageDropper& pager() {
-    if (!pages) pages.emplace(dwarf);
-    return *pages;
-  }
-
-  // Calls visit(cu_die) for every unit in order, releasing pages behind.
-  template <typename Visit>
-  void for_each_unit(Visit&& visit) {
-    pager().rewind(0);
-    Dwarf_Off offset = 0;
-    Dwarf_Off next = 0;
-    size_t header_size = 0;
-    size_t count = 0;
-    while (dwarf_nextcu(dwarf, offset, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
-      intern_through(offset);
-      Dwarf_Die cu;
-      if (dwarf_offdie(dwarf, offset + header_size, &cu)) visit(cu);
-      if (++count % 16 == 0) pager().release_before(offset);
-      offset = next;
-    }
-  }
-
-  // .debug_aranges read here rather than by dwarf_getaranges, which reads
-  // the header of every unit it names (and so maps most of .debug_info).
-  void read_aranges() {
-    aranges_read = true;
-    std::string_view section = section_bytes(dwarf, ".debug_aranges");
-    const auto* bytes = reinterpret_cast<const uint8_t*>(section.data());
-    size_t size = section.size();
-    auto read = [&](size_t at, size_t width) {
-      uint64_t value = 0;
-      std::memcpy(&value, bytes + at, width);  // little-endian hosts and targets
-      return value;
-    };
-    size_t set = 0;
-    while (set + 4 <= size) {
-      uint64_t length = read(set, 4);
-      size_t width = 4;
-      size_t at = set + 4;
-      if (length == 0xffffffff) {
-        if (at + 8 > size) break;
-        length = read(at, 8);
-        width = 8;
-        at += 8;
-      }
-      if (length > size - at || length < 4 + width) break;
-      size_t end = at + length;
-      Dwarf_Off unit = read(at + 2, width);
-      size_t address_size = bytes[at + 2 + width];
-      at += 2 + width + 2;
-      if (address_size != 4 && address_size != 8) {
-        set = end;
-        continue;
-      }
-      // Tuples are aligned to twice the address size from the set's start.
-      size_t tuple = 2 * address_size;
-      at = set + ((at - set + tuple - 1) / tuple) * tuple;
-      for (; at + tuple <= end; at += tuple) {
-        uint64_t low = read(at, address_size);
-        uint64_t length_bytes = read(at + address_size, address_size);
-        if (low == 0 && length_bytes == 0) break;
-        if (length_bytes > 0) aranges.push_back({low, low + length_bytes, unit});
-      }
-      set = end;
-    }
-    std::sort(aranges.begin(), aranges.end(),
-              [](const Range& a, const Range& b) { return a.low < b.low; });
-  }
-
-  // Unit address ranges from the unit DIEs, for units .debug_aranges misses.
-  void build_ranges() {
-    ranges_built = true;
-    for_each_unit([this](Dwarf_Die cu) {
-      Dwarf_Addr base = 0;
-      Dwarf_Addr low = 0;
-      Dwarf_Addr high = 0;
-      ptrdiff_t state = 0;
-      Dwarf_Off header = dwarf_dieoffset(&cu) - dwarf_cuoffset(&cu);
-      while ((state = dwarf_ranges(&cu, state, &base, &low, &high)) > 0) {
-        if (low < high) ranges.push_back({low, high, header});
-      }
-    });
-    std::sort(ranges.begin(), ranges.end(),
-              [](const Range& a, const Range& b) { return a.low < b.low; });
-  }
-
-  static std::optional<Dwarf_Off> containing(const std::vector<Range>& sorted, uint64_t address) {
-    auto above = std::upper_bound(sorted.begin(), sorted.end(), address,
-                                  [](uint64_t a, const Range& r) { return a < r.low; });
-    for (auto it = above; it != sorted.begin();) {
-      --it;
-      if (address < it->high) return it->unit;
-    }
-    return std::nullopt;
-  }
-
   // The DIE offset of the unit holding code at `address`.
   std::optional<Dwarf_Off> unit_of_address(uint64_t address) {
-    if (!aranges_read) read_aranges();
-    std::optional<Dwarf_Off> header = containing(aranges, address);
-    // No .debug_aranges, or one that covers only some units (clang, rustc).
-    if (!header) {
-      if (!ranges_built) build_ranges();
-      header = containing(ranges, address);
-    }
-    if (!header) return std::nullopt;
-    intern_through(*header);
-    Dwarf_Off next = 0;
-    size_t header_size = 0;
-    Dwarf_Die cu;
-    if (dwarf_nextcu(dwarf, *header, &next, &header_size, nullptr, nullptr, nullptr) != 0 ||
-        !dwarf_offdie(dwarf, *header + header_size, &cu)) {
-      return std::nullopt;
-    }
-    return dwarf_dieoffset(&cu);
+    std::optional<Dwarf_Die> cu = dwarf_units->unit_of(address);
+    if (!cu) return std::nullopt;
+    return dwarf_dieoffset(&*cu);
   }
 
   std::optional<Dwarf_Off> anchor_unit(std::string_view function) {
@@ -746,7 +503,7 @@ struct DwarfTypes::Impl {
   // DIE for the units it covers, without reading those units.
   void read_pubtypes() {
     pubtypes_read = true;
-    std::string_view section = section_bytes(dwarf, ".debug_pubtypes");
+    std::string_view section = dwarf_section_bytes(dwarf, ".debug_pubtypes");
     const auto* bytes = reinterpret_cast<const uint8_t*>(section.data());
     size_t size = section.size();
     auto read = [&](size_t at, size_t width) {
@@ -769,17 +526,10 @@ struct DwarfTypes::Impl {
       if (length > size - at || length < 2 + 2 * width) return;
       Dwarf_Off unit = read(at + 2, width);
       at += 2 + 2 * width;
-      Dwarf_Die cu;
       // Entries are relative to the unit header; the index keys units by DIE.
-      bool unit_ok = false;
-      intern_through(unit);
-      Dwarf_Off next = 0;
-      size_t header_size = 0;
-      if (dwarf_nextcu(dwarf, unit, &next, &header_size, nullptr, nullptr, nullptr) == 0 &&
-          dwarf_offdie(dwarf, unit + header_size, &cu)) {
-        pubtypes_units.insert(dwarf_dieoffset(&cu));
-        unit_ok = true;
-      }
+      std::optional<Dwarf_Die> cu = dwarf_units->unit_at(unit);
+      bool unit_ok = cu.has_value();
+      if (cu) pubtypes_units.insert(dwarf_dieoffset(&*cu));
       while (at + width <= end) {
         uint64_t relative = read(at, width);
         at += width;
@@ -814,7 +564,7 @@ struct DwarfTypes::Impl {
   // Every unit .debug_pubtypes does not cover, top-level DIEs only.
   void scan_all_units() {
     all_units_scanned = true;
-    for_each_unit([this](Dwarf_Die cu) {
+    dwarf_units->for_each_unit([this](Dwarf_Die& cu, uint8_t) {
       if (pubtypes_units.contains(dwarf_dieoffset(&cu))) return;
       scan(&cu, [this](std::string_view name, Entry entry) { add_global(name, entry); });
     });
@@ -879,6 +629,7 @@ struct DwarfTypes::Impl {
 DwarfTypes::DwarfTypes(Dwarf* dwarf, const SymbolTable* symbols) : impl_(std::make_unique<Impl>()) {
   impl_->dwarf = dwarf;
   impl_->symbols = symbols;
+  impl_->dwarf_units = DwarfUnits::of(dwarf);
 }
 
 DwarfTypes::~DwarfTypes() = default;
