@@ -13,21 +13,6 @@ namespace {
 // Nesting deeper than this is corrupt DWARF, not real code.
 constexpr int kMaxScopeDepth = 64;
 
-bool is_tombstone(uint64_t low) {
-  // Linkers mark ranges of discarded code with 0 (ld.bfd, in units of a
-  // program that does not start at 0) or with -1 / -2 (lld, DWARF 5).
-  return low == ~uint64_t(0) || low == ~uint64_t(0) - 1;
-}
-
-// Calls add(low, high) for each address range of a DIE.
-template <typename Add>
-void for_each_range(Dwarf_Die* die, Add&& add) {
-  Dwarf_Addr base, low, high;
-  for (ptrdiff_t offset = 0; (offset = dwarf_ranges(die, offset, &base, &low, &high)) > 0;) {
-    if (high > low && !is_tombstone(low)) add(low, high);
-  }
-}
-
 uint32_t udata_attribute(Dwarf_Die* die, unsigned name) {
   Dwarf_Attribute attr;
   Dwarf_Word value = 0;
@@ -55,30 +40,9 @@ bool is_closure_type(Dwarf_Die* type) {
 
 }  // namespace
 
-void DwarfIndex::IntervalIndex::finish() {
-  std::sort(intervals.begin(), intervals.end(),
-            [](const Interval& a, const Interval& b) { return a.low < b.low; });
-  max_high.resize(intervals.size());
-  uint64_t running = 0;
-  for (size_t i = 0; i < intervals.size(); ++i) {
-    running = std::max(running, intervals[i].high);
-    max_high[i] = running;
-  }
-}
-
-template <typename Visit>
-void DwarfIndex::IntervalIndex::for_each_containing(uint64_t address, Visit&& visit) const {
-  auto above = std::upper_bound(intervals.begin(), intervals.end(), address,
-                                [](uint64_t a, const Interval& i) { return a < i.low; });
-  for (size_t i = above - intervals.begin(); i-- > 0;) {
-    if (max_high[i] <= address) return;  // Nothing at or before i reaches the address.
-    if (address < intervals[i].high && visit(intervals[i])) return;
-  }
-}
-
 DwarfIndex::CompileUnit& DwarfIndex::unit_for(Dwarf_Die* cu_die) {
-  auto [it, inserted] = unit_by_offset_.emplace(dwarf_dieoffset(cu_die), units_.size());
-  if (!inserted) return *units_[it->second];
+  auto [it, inserted] = unit_by_offset_.emplace(dwarf_dieoffset(cu_die), compile_units_.size());
+  if (!inserted) return *compile_units_[it->second];
   auto unit = std::make_unique<CompileUnit>();
   unit->die = *cu_die;
   int lang = dwarf_srclang(cu_die);
@@ -86,21 +50,15 @@ DwarfIndex::CompileUnit& DwarfIndex::unit_for(Dwarf_Die* cu_die) {
   if (const char* comp_dir = string_attribute_integrated(cu_die, DW_AT_comp_dir)) {
     unit->comp_dir = comp_dir;
   }
-  units_.push_back(std::move(unit));
-  return *units_.back();
+  compile_units_.push_back(std::move(unit));
+  return *compile_units_.back();
 }
 
 void DwarfIndex::index_units() {
   units_indexed_ = true;
-  Dwarf_CU* cu = nullptr;
-  Dwarf_CU* next = nullptr;
-  Dwarf_Half version;
-  uint8_t unit_type;
-  Dwarf_Die cu_die, sub_die;
-  while (dwarf_get_units(dwarf_, cu, &next, &version, &unit_type, &cu_die, &sub_die) == 0) {
-    cu = next;
+  units_->for_each_unit([this](Dwarf_Die& cu_die, uint8_t unit_type) {
     // Type units hold no code; split (skeleton) units are not supported yet.
-    if (unit_type != DW_UT_compile && unit_type != DW_UT_partial) continue;
+    if (unit_type != DW_UT_compile && unit_type != DW_UT_partial) return;
     CompileUnit& unit = unit_for(&cu_die);
     uint64_t id = unit_by_offset_[dwarf_dieoffset(&cu_die)];
     bool has_ranges = false;
@@ -115,7 +73,7 @@ void DwarfIndex::index_units() {
         unit_ranges_.intervals.push_back({f.low, f.high, id});
       }
     }
-  }
+  });
   unit_ranges_.finish();
 }
 
@@ -193,14 +151,13 @@ void DwarfIndex::collect_local_classes(Dwarf_Die* body, CompileUnit& unit, const
 std::vector<SourceFrame> DwarfIndex::lookup(uint64_t address) {
   std::vector<SourceFrame> frames;
   // .debug_aranges, where present, names the unit without reading the others.
-  Dwarf_Die cu_die;
-  if (dwarf_addrdie(dwarf_, address, &cu_die) &&
-      lookup_in_unit(unit_for(&cu_die), address, frames)) {
+  if (std::optional<Dwarf_Die> cu_die = units_->arange_unit(address);
+      cu_die && lookup_in_unit(unit_for(&*cu_die), address, frames)) {
     return frames;
   }
   if (!units_indexed_) index_units();
   unit_ranges_.for_each_containing(address, [&](const Interval& unit_range) {
-    return lookup_in_unit(*units_[unit_range.id], address, frames);
+    return lookup_in_unit(*compile_units_[unit_range.id], address, frames);
   });
   return frames;
 }

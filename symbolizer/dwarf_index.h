@@ -2,9 +2,10 @@
 // over libdw, with indexes of Seam's own built lazily (as drgn does):
 //
 //   1. address -> compilation unit: .debug_aranges when the producer wrote it
-//      (GCC does; a single lookup then reads one unit), else the CU DIEs'
-//      DW_AT_low_pc/high_pc/ranges, read once (clang and rustc often omit
-//      .debug_aranges or cover only some units).
+//      (GCC does; a single lookup then reads one unit and the headers before
+//      it, through DwarfUnits, which gives their pages back), else the CU
+//      DIEs' DW_AT_low_pc/high_pc/ranges, read once (clang and rustc often
+//      omit .debug_aranges or cover only some units).
 //   2. CU -> function intervals: the CU's DIE tree walked the first time an
 //      address falls in it, descending into namespaces, modules and types
 //      (where LLVM puts every Rust and C++ function).
@@ -27,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "symbolizer/dwarf_units.h"
 #include "symbolizer/source_frame.h"
 
 namespace seam {
@@ -34,7 +36,7 @@ namespace seam {
 class DwarfIndex {
  public:
   // `dwarf` is borrowed and must outlive the index.
-  explicit DwarfIndex(Dwarf* dwarf) : dwarf_(dwarf) {}
+  explicit DwarfIndex(Dwarf* dwarf) : dwarf_(dwarf), units_(DwarfUnits::of(dwarf)) {}
 
   // Frames for `address` (a file address: link-time, or placed for a .ko),
   // innermost first; empty when no DWARF unit covers it. An address in a
@@ -43,28 +45,13 @@ class DwarfIndex {
   std::vector<SourceFrame> lookup(uint64_t address);
 
  private:
-  struct Interval {
-    uint64_t low;
-    uint64_t high;  // exclusive
-    uint64_t id;    // a function's DIE offset, or a unit's index in units_
-  };
-  // Intervals sorted by `low`, with a running maximum of `high` so that a
-  // lookup can stop scanning backwards as soon as nothing earlier can reach.
-  struct IntervalIndex {
-    std::vector<Interval> intervals;
-    std::vector<uint64_t> max_high;
-    void finish();
-    // Calls visit(interval) for each interval containing `address`, latest
-    // start first, until visit returns true.
-    template <typename Visit>
-    void for_each_containing(uint64_t address, Visit&& visit) const;
-  };
+  using Interval = IntervalIndex::Interval;
   struct CompileUnit {
     Dwarf_Die die;
     Language language = Language::Unknown;
     std::string comp_dir;  // DW_AT_comp_dir: relative source paths are under it
     bool functions_indexed = false;
-    IntervalIndex functions;
+    IntervalIndex functions;  // id: the function's DIE offset
   };
   // A function and the calls inlined into it, nested: scopes[0] is the
   // function, every other scope an inlined call inside its parent.
@@ -100,10 +87,11 @@ class DwarfIndex {
   static std::string absolute_path(const CompileUnit& unit, const char* path);
 
   Dwarf* dwarf_;
+  std::shared_ptr<DwarfUnits> units_;  // shared with every other reader of dwarf_
   bool units_indexed_ = false;
-  std::vector<std::unique_ptr<CompileUnit>> units_;
-  std::unordered_map<Dwarf_Off, size_t> unit_by_offset_;    // CU DIE offset -> units_ index
-  IntervalIndex unit_ranges_;                               // id: index into units_
+  std::vector<std::unique_ptr<CompileUnit>> compile_units_;
+  std::unordered_map<Dwarf_Off, size_t> unit_by_offset_;    // CU DIE offset -> compile_units_ index
+  IntervalIndex unit_ranges_;                               // id: index into compile_units_
   std::unordered_map<Dwarf_Off, InlineTree> inline_trees_;  // by function DIE offset
   std::unordered_map<Dwarf_Off, FunctionName> names_;
   // "ns::Class::" for C++ and Rust subprogram DIEs inside named scopes, to
