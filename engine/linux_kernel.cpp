@@ -173,15 +173,16 @@ void LinuxKernel::check_vmlinux_matches() {
   }
   if (dump_release.empty()) dump_release = release_of_banner(dump_banner);
 
+  // The strongest evidence both sides have decides: build-id, then release,
+  // then the whole banner. A banner that cannot be read (a truncated dump)
+  // proves nothing.
   bool mismatch = false;
-  if (!dump_build_id.empty() && vmlinux_build_id && dump_build_id != *vmlinux_build_id) {
-    mismatch = true;
+  if (!dump_build_id.empty() && vmlinux_build_id) {
+    mismatch = dump_build_id != *vmlinux_build_id;
   } else if (!dump_release.empty() && !vmlinux_release.empty() && dump_release != vmlinux_release) {
     mismatch = true;
-  } else if (!dump_banner.empty() && !vmlinux_banner.empty() && dump_banner != vmlinux_banner) {
-    mismatch = true;
-  } else if (dump_banner.empty() && !vmlinux_banner.empty()) {
-    mismatch = true;  // the banner is not where this vmlinux says it is
+  } else if (!dump_banner.empty() && !vmlinux_banner.empty()) {
+    mismatch = dump_banner != vmlinux_banner;
   }
   if (!mismatch) return;
   auto describe = [](const std::string& release, const std::string& build_id) {
