@@ -110,7 +110,8 @@ void Binary::load_dwarf(ElfFile& file) {
                         " (using the symbol table)");
     return;
   }
-  dwarf_index_ = std::make_unique<DwarfIndex>(dwarf_);
+  dwarf_units_ = std::make_unique<DwarfUnits>(dwarf_);
+  dwarf_index_ = std::make_unique<DwarfIndex>(dwarf_, *dwarf_units_);
   debug_path_ = file.path();
 }
 
@@ -194,7 +195,7 @@ Result<uint64_t> Binary::symbol_address(std::string_view name) {
 
 DwarfTypes* Binary::types() {
   if (!dwarf_) return nullptr;
-  if (!types_) types_ = std::make_unique<DwarfTypes>(dwarf_, &symbols());
+  if (!types_) types_ = std::make_unique<DwarfTypes>(dwarf_, *dwarf_units_, &symbols());
   return types_.get();
 }
 

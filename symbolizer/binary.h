@@ -91,6 +91,7 @@ class Binary {
   std::optional<ElfFile> separate_debug_file_;
   std::string debug_path_;
   Dwarf* dwarf_ = nullptr;
+  std::unique_ptr<DwarfUnits> dwarf_units_;  // shared by the index and the types
   std::unique_ptr<DwarfIndex> dwarf_index_;
   std::optional<SymbolTable> symbols_;  // built on first use
   std::optional<SymbolTable> debug_file_symbols_;

@@ -56,7 +56,7 @@ DwarfIndex::CompileUnit& DwarfIndex::unit_for(Dwarf_Die* cu_die) {
 
 void DwarfIndex::index_units() {
   units_indexed_ = true;
-  units_->for_each_unit([this](Dwarf_Die& cu_die, uint8_t unit_type) {
+  units_.for_each_unit([this](Dwarf_Die& cu_die, uint8_t unit_type) {
     // Type units hold no code; split (skeleton) units are not supported yet.
     if (unit_type != DW_UT_compile && unit_type != DW_UT_partial) return;
     CompileUnit& unit = unit_for(&cu_die);
@@ -151,7 +151,7 @@ void DwarfIndex::collect_local_classes(Dwarf_Die* body, CompileUnit& unit, const
 std::vector<SourceFrame> DwarfIndex::lookup(uint64_t address) {
   std::vector<SourceFrame> frames;
   // .debug_aranges, where present, names the unit without reading the others.
-  if (std::optional<Dwarf_Die> cu_die = units_->arange_unit(address);
+  if (std::optional<Dwarf_Die> cu_die = units_.arange_unit(address);
       cu_die && lookup_in_unit(unit_for(&*cu_die), address, frames)) {
     return frames;
   }

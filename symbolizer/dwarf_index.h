@@ -36,7 +36,8 @@ namespace seam {
 class DwarfIndex {
  public:
   // `dwarf` is borrowed and must outlive the index.
-  explicit DwarfIndex(Dwarf* dwarf) : dwarf_(dwarf), units_(DwarfUnits::of(dwarf)) {}
+  // Both borrowed: they must outlive the index.
+  DwarfIndex(Dwarf* dwarf, DwarfUnits& units) : dwarf_(dwarf), units_(units) {}
 
   // Frames for `address` (a file address: link-time, or placed for a .ko),
   // innermost first; empty when no DWARF unit covers it. An address in a
@@ -87,7 +88,7 @@ class DwarfIndex {
   static std::string absolute_path(const CompileUnit& unit, const char* path);
 
   Dwarf* dwarf_;
-  std::shared_ptr<DwarfUnits> units_;  // shared with every other reader of dwarf_
+  DwarfUnits& units_;  // the Binary's, shared with DwarfTypes
   bool units_indexed_ = false;
   std::vector<std::unique_ptr<CompileUnit>> compile_units_;
   std::unordered_map<Dwarf_Off, size_t> unit_by_offset_;    // CU DIE offset -> compile_units_ index

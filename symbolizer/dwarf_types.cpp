@@ -403,7 +403,7 @@ struct DwarfTypes::Impl {
 
   std::unordered_map<Dwarf_Off, UnitIndex> units;                          // by CU DIE offset
   std::unordered_map<std::string, std::optional<Dwarf_Off>> anchor_units;  // function -> CU
-  std::shared_ptr<DwarfUnits> dwarf_units;  // address -> unit; the page-releasing unit walk
+  DwarfUnits* dwarf_units = nullptr;  // borrowed: address -> unit; the page-releasing unit walk
 
   // The whole-file index: .debug_pubtypes first, then the other units scanned.
   bool pubtypes_read = false;
@@ -626,10 +626,11 @@ struct DwarfTypes::Impl {
   }
 };
 
-DwarfTypes::DwarfTypes(Dwarf* dwarf, const SymbolTable* symbols) : impl_(std::make_unique<Impl>()) {
+DwarfTypes::DwarfTypes(Dwarf* dwarf, DwarfUnits& units, const SymbolTable* symbols)
+    : impl_(std::make_unique<Impl>()) {
   impl_->dwarf = dwarf;
   impl_->symbols = symbols;
-  impl_->dwarf_units = DwarfUnits::of(dwarf);
+  impl_->dwarf_units = &units;
 }
 
 DwarfTypes::~DwarfTypes() = default;

@@ -38,6 +38,7 @@
 
 namespace seam {
 
+class DwarfUnits;
 class SymbolTable;
 
 // A bit field's value: read (bit_offset + bit_size + 7) / 8 bytes at `offset`
@@ -71,8 +72,9 @@ class StructLayout {
 
 class DwarfTypes {
  public:
-  // Both borrowed; `symbols` (may be null) resolves anchor function names.
-  DwarfTypes(Dwarf* dwarf, const SymbolTable* symbols);
+  // All borrowed; `units` is the Binary's (shared with DwarfIndex);
+  // `symbols` (may be null) resolves anchor function names.
+  DwarfTypes(Dwarf* dwarf, DwarfUnits& units, const SymbolTable* symbols);
   ~DwarfTypes();
 
   // `struct NAME` (also union NAME, or a typedef to one) with a definition,

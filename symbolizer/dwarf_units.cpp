@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <string>
 
@@ -119,20 +118,6 @@ class DwarfUnits::PageDropper {
   uintptr_t end_ = 0;
   uintptr_t dropped_ = 0;
 };
-
-std::shared_ptr<DwarfUnits> DwarfUnits::of(Dwarf* dwarf) {
-  static std::mutex mutex;
-  static std::map<Dwarf*, std::weak_ptr<DwarfUnits>> registry;
-  std::lock_guard<std::mutex> lock(mutex);
-  std::erase_if(registry, [](const auto& entry) { return entry.second.expired(); });
-  std::weak_ptr<DwarfUnits>& slot = registry[dwarf];
-  std::shared_ptr<DwarfUnits> units = slot.lock();
-  if (!units) {
-    units = std::make_shared<DwarfUnits>(dwarf);
-    slot = units;
-  }
-  return units;
-}
 
 DwarfUnits::DwarfUnits(Dwarf* dwarf) : dwarf_(dwarf) {}
 

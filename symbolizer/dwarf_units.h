@@ -17,13 +17,14 @@
 //   - the unit DIEs' own address ranges serve the units .debug_aranges misses
 //     (clang and rustc omit it or cover only some units), read by one walk.
 //
-// One per Dwarf, shared by every reader of it (DwarfIndex, DwarfTypes):
+// One per Dwarf, owned by the Binary and lent to every reader of it
+// (DwarfIndex, DwarfTypes), so the units are walked once:
 //
-//   std::shared_ptr<DwarfUnits> units = DwarfUnits::of(dwarf);
-//   std::optional<Dwarf_Die> cu = units->unit_of(0xffffffff81234567);
-//   units->for_each_unit([](Dwarf_Die& cu, uint8_t unit_type) { ... });
+//   DwarfUnits units(dwarf);
+//   std::optional<Dwarf_Die> cu = units.unit_of(0xffffffff81234567);
+//   units.for_each_unit([](Dwarf_Die& cu, uint8_t unit_type) { ... });
 //
-// Not thread-safe (of() is).
+// Not thread-safe.
 #pragma once
 
 #include <elfutils/libdw.h>
@@ -90,9 +91,7 @@ std::string_view dwarf_section_bytes(Dwarf* dwarf, const char* name,
 
 class DwarfUnits {
  public:
-  // The DwarfUnits of `dwarf` (borrowed; it must outlive every holder),
-  // created by the first caller and shared until the last holder lets go.
-  static std::shared_ptr<DwarfUnits> of(Dwarf* dwarf);
+  // `dwarf` is borrowed and must outlive this.
 
   explicit DwarfUnits(Dwarf* dwarf);
   ~DwarfUnits();

@@ -62,16 +62,10 @@ class DwarfUnitsTest : public testing::Test {
   Dwarf* dwarf_ = nullptr;
 };
 
-TEST_F(DwarfUnitsTest, OneInstancePerDwarfWhileHeld) {
-  std::shared_ptr<DwarfUnits> first = DwarfUnits::of(dwarf_);
-  EXPECT_EQ(DwarfUnits::of(dwarf_), first);
-  EXPECT_EQ(first->dwarf(), dwarf_);
-}
-
 TEST_F(DwarfUnitsTest, ArangeUnitIsDwarfAddrdiesUnit) {
   ASSERT_FALSE(dwarf_section_bytes(dwarf_, ".debug_aranges").empty())
       << "GCC writes .debug_aranges";
-  std::shared_ptr<DwarfUnits> units = DwarfUnits::of(dwarf_);
+  auto units = std::make_unique<DwarfUnits>(dwarf_);
   std::vector<uint64_t> addresses = function_addresses();
   ASSERT_GT(addresses.size(), 100U);
   size_t found = 0;
@@ -91,7 +85,7 @@ TEST_F(DwarfUnitsTest, ArangeUnitIsDwarfAddrdiesUnit) {
 }
 
 TEST_F(DwarfUnitsTest, UnitOfAnAddressHoldsItsFunction) {
-  std::shared_ptr<DwarfUnits> units = DwarfUnits::of(dwarf_);
+  auto units = std::make_unique<DwarfUnits>(dwarf_);
   // A PIE's link-time addresses differ from run-time ones: look the symbol up.
   uint64_t anchor = 0;
   for (Elf_Scn* scn = elf_nextscn(elf_, nullptr); scn && !anchor; scn = elf_nextscn(elf_, scn)) {
@@ -124,7 +118,7 @@ TEST_F(DwarfUnitsTest, WalkVisitsEveryUnitOfDwarfGetUnits) {
     expected.emplace_back(dwarf_dieoffset(&cu_die), unit_type);
   }
   ASSERT_FALSE(expected.empty());
-  std::shared_ptr<DwarfUnits> units = DwarfUnits::of(dwarf_);
+  auto units = std::make_unique<DwarfUnits>(dwarf_);
   for (int pass = 0; pass < 2; ++pass) {
     std::vector<std::pair<Dwarf_Off, uint8_t>> walked;
     units->for_each_unit(
