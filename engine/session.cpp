@@ -13,6 +13,7 @@
 #include "engine/kernel_tasks.h"
 #include "engine/linux_kernel.h"
 #include "engine/printk_log.h"
+#include "engine/stack_trace.h"
 #include "engine/vmcore_target.h"
 #include "symbolizer/binary.h"
 #include "symbolizer/demangle.h"
@@ -208,6 +209,54 @@ class VmcoreSession final : public Session {
     return found;
   }
 
+  Result<Backtrace> backtrace(std::optional<int> pid, std::optional<int> cpu) override {
+    LinuxKernel& k = *kernel_;
+    if (auto ok = load_modules(); !ok) return ok.error();
+    if (!tracer_) {
+      std::vector<CodeModule> code;
+      for (LoadedModule& m : modules_) code.push_back({m.info.name, m.info.base, m.info.size, m.binary.get()});
+      tracer_ = std::make_unique<StackTracer>(k, std::move(code));
+    }
+    uint64_t task = 0;
+    int task_cpu = -1;
+    bool running = false;
+    if (pid) {
+      Result<std::vector<Task>> all = tasks();
+      if (!all) return all.error();
+      const Task* found = nullptr;
+      for (const Task& t : *all) {
+        if (t.pid != *pid) continue;
+        // Idle tasks share PID 0: prefer the one of the crashed CPU.
+        if (!found || (t.active_cpu >= 0 && t.active_cpu == k.crashed_cpu().value_or(-1))) found = &t;
+      }
+      if (!found) return Error("no task with PID " + std::to_string(*pid));
+      task = found->address;
+      task_cpu = found->active_cpu >= 0 ? found->active_cpu : found->cpu;
+      running = found->active_cpu >= 0;
+    } else {
+      std::optional<int> which = cpu ? cpu : k.crashed_cpu();
+      if (!which) return Error("the dump does not say which CPU crashed: name a PID or a CPU");
+      Result<uint64_t> current = k.current_task(*which);
+      if (!current) return current.error().context("CPU " + std::to_string(*which));
+      task = *current;
+      task_cpu = *which;
+      running = true;
+    }
+    Result<Backtrace> bt = Error("no backtrace");
+    if (running) {
+      Result<Registers> regs = target_->registers(task_cpu);
+      if (!regs) return regs.error().context("registers of CPU " + std::to_string(task_cpu));
+      bt = tracer_->running(task, task_cpu, *regs);
+    } else {
+      bt = tracer_->sleeping(task, task_cpu);
+    }
+    if (!bt) return bt.error();
+    bt->cpu = task_cpu;
+    if (Result<Task> t = read_task(k, task)) bt->task = TaskRef{t->pid, t->comm, task};
+    else bt->task.address = task;
+    return bt;
+  }
+
   std::vector<std::string> symbol_names_with_prefix(std::string_view prefix, size_t limit) override {
     std::vector<std::string> names;
     for (std::string_view name : vmlinux_->symbols().complete(prefix, limit)) names.emplace_back(name);
@@ -340,6 +389,7 @@ class VmcoreSession final : public Session {
   std::optional<Result<std::vector<Task>>> tasks_;
   std::vector<LoadedModule> modules_;
   bool modules_loaded_ = false;
+  std::unique_ptr<StackTracer> tracer_;
 };
 
 }  // namespace

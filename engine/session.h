@@ -102,6 +102,39 @@ struct SymbolInfo {
 
 enum class AddressSpace { kVirtual, kPhysical };
 
+// One frame of a backtrace. An address inside inlined code gives several
+// frames: the innermost inlined call first (inlined = true), the concrete
+// function last; they share pc, sp and cfa.
+struct Frame {
+  int index = 0;
+  uint64_t pc = 0;
+  uint64_t sp = 0;
+  uint64_t cfa = 0;        // 0 when unknown
+  std::string function;    // demangled; "" when nothing is known
+  std::string linkage_name;
+  std::string language;    // "c", "rust", "c++", "asm"...
+  std::string module;      // "vmlinux", the module's name, "user" for a user-space end
+  std::string file;
+  int line = 0;
+  int column = 0;
+  bool inlined = false;
+  std::string unwound_by;  // "registers", "orc", "frame pointer", "pt_regs"
+  // An exception/interrupt boundary: this frame's registers came from a
+  // struct pt_regs on the stack.
+  bool boundary = false;
+  std::string boundary_text;  // "exception RIP: sysrq_handle_crash+0x16", "user space: RIP 0x... RSP 0x..."
+  uint64_t offset = 0;        // pc - start of the concrete function (0 for inlined frames)
+};
+
+struct Backtrace {
+  TaskRef task;
+  int cpu = -1;
+  std::vector<Frame> frames;
+  // Why the list ends. Clean ends: "user space", "end of stack"; anything else
+  // is what stopped the unwinder.
+  std::string end_reason;
+};
+
 class Session {
  public:
   static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
@@ -125,6 +158,9 @@ class Session {
   virtual Result<SymbolInfo> symbol_at(uint64_t address) = 0;
   // Symbols named `name`: linkage name, or demangled name for Rust/C++.
   virtual Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) = 0;
+  // The stack of task `pid`, or of the task running on `cpu`; neither: the
+  // crashed task.
+  virtual Result<Backtrace> backtrace(std::optional<int> pid, std::optional<int> cpu) = 0;
   // For completion in the interactive prompt.
   virtual std::vector<std::string> symbol_names_with_prefix(std::string_view prefix,
                                                             size_t limit) = 0;

@@ -1,0 +1,499 @@
+// StackTracer: the kernel's ORC unwinder (arch/x86/kernel/unwind_orc.c,
+// unwind_next_frame) over a dump, with a frame-pointer fallback.
+#include "engine/stack_trace.h"
+
+#include <algorithm>
+
+#include "symbolizer/demangle.h"
+#include "symbolizer/elf_file.h"
+#include "symbolizer/language.h"
+#include "symbolizer/printf_format.h"
+
+namespace seam::engine {
+namespace {
+
+constexpr uint64_t kThreadSize = 16 * 1024;
+constexpr uint64_t kIrqStackSize = 16 * 1024;
+constexpr uint64_t kExceptionStacksFallback = 64 * 1024;
+
+// struct pt_regs (arch/x86/include/asm/ptrace.h), x86-64: fixed by the entry code.
+constexpr uint64_t kPtRegsSize = 21 * 8;
+constexpr Reg kPtRegsOrder[] = {Reg::kR15, Reg::kR14, Reg::kR13, Reg::kR12, Reg::kRbp,
+                                Reg::kRbx, Reg::kR11, Reg::kR10, Reg::kR9,  Reg::kR8,
+                                Reg::kRax, Reg::kRcx, Reg::kRdx, Reg::kRsi, Reg::kRdi,
+                                Reg::kOrigRax, Reg::kRip, Reg::kCs, Reg::kRflags, Reg::kRsp,
+                                Reg::kSs};
+
+std::string hex(uint64_t value) { return sformat("0x%" PRIx64, value); }
+
+}  // namespace
+
+struct StackTracer::ModuleOrc {
+  uint64_t base = 0, size = 0;
+  std::optional<OrcTable> table;
+  std::string error;
+};
+
+StackTracer::StackTracer(LinuxKernel& kernel, std::vector<CodeModule> modules)
+    : kernel_(kernel), modules_(std::move(modules)) {}
+
+StackTracer::~StackTracer() = default;
+
+Result<void> StackTracer::open_vmlinux_orc() {
+  if (vmlinux_orc_tried_) {
+    if (vmlinux_orc_) return {};
+    return Error(vmlinux_orc_error_);
+  }
+  vmlinux_orc_tried_ = true;
+  Result<ElfFile> elf = ElfFile::open(kernel_.vmlinux().path());
+  if (!elf) {
+    vmlinux_orc_error_ = elf.error().message();
+    return elf.error();
+  }
+  Result<OrcTable> orc = OrcTable::from_elf(*elf);
+  if (!orc) {
+    vmlinux_orc_error_ = orc.error().message();
+    return orc.error();
+  }
+  vmlinux_orc_ = std::move(*orc);
+  return {};
+}
+
+bool StackTracer::in_vmlinux_text(uint64_t pc) {
+  if (!text_) {
+    auto start = kernel_.vmlinux().symbol_address("_stext");
+    auto end = kernel_.vmlinux().symbol_address("_etext");
+    auto init_end = kernel_.vmlinux().symbol_address("_einittext");
+    if (!start || !end) {
+      text_ = std::pair<uint64_t, uint64_t>{0, 0};
+    } else {
+      text_ = std::pair<uint64_t, uint64_t>{*start, init_end ? std::max(*end, *init_end) : *end};
+    }
+  }
+  uint64_t link = kernel_.to_link(pc);
+  return link >= text_->first && link < text_->second;
+}
+
+// A module's ORC from the running kernel: mod->arch.orc_unwind_ip[num_orcs]
+// (self-relative int32) and mod->arch.orc_unwind[num_orcs] (6-byte entries).
+StackTracer::ModuleOrc* StackTracer::module_orc(uint64_t pc) {
+  if (!module_list_read_) {
+    module_list_read_ = true;
+    LinuxKernel& k = kernel_;
+    Result<uint64_t> head = k.symbol_address("modules");
+    Result<Member> list = k.member("module", "list");
+    if (head && list) {
+      Result<uint64_t> first = k.memory().read_u64(*head);
+      uint64_t node = first ? *first : *head;
+      for (int guard = 0; node != *head && guard < 4096; ++guard) {
+        uint64_t mod = node - list->offset;
+        auto name = k.read_member_string(mod, "module", "name");
+        auto base = k.read_member(mod, "module", "core_layout.base");
+        auto size = k.read_member(mod, "module", "core_layout.size");
+        auto ips = k.read_member(mod, "module", "arch.orc_unwind_ip");
+        auto entries = k.read_member(mod, "module", "arch.orc_unwind");
+        auto count = k.read_member(mod, "module", "arch.num_orcs");
+        if (name && base && size) {
+          auto orc = std::make_unique<ModuleOrc>();
+          orc->base = *base;
+          orc->size = *size;
+          if (!ips || !entries || !count) {
+            orc->error = "module " + *name + ": no ORC fields in struct module";
+          } else if (*count == 0 || *count > (1u << 22)) {
+            orc->error = "module " + *name + ": " + std::to_string(*count) + " ORC entries";
+          } else {
+            std::vector<int32_t> offsets(*count);
+            std::vector<uint8_t> raw(*count * 6);
+            auto a = k.memory().read(*ips, std::as_writable_bytes(std::span(offsets)));
+            auto b = k.memory().read(*entries, std::as_writable_bytes(std::span(raw)));
+            if (!a) {
+              orc->error = a.error().message();
+            } else if (!b) {
+              orc->error = b.error().message();
+            } else if (auto table = OrcTable::from_arrays(*ips, offsets, raw)) {
+              orc->table = std::move(*table);
+            } else {
+              orc->error = table.error().message();
+            }
+          }
+          module_orcs_[*name] = std::move(orc);
+        }
+        auto next = k.memory().read_u64(node);
+        if (!next) break;
+        node = *next;
+      }
+    }
+  }
+  for (auto& [name, orc] : module_orcs_) {
+    if (pc >= orc->base && pc < orc->base + orc->size) return orc.get();
+  }
+  return nullptr;
+}
+
+std::optional<OrcEntry> StackTracer::orc_lookup(uint64_t pc, std::string& error) {
+  if (in_vmlinux_text(pc)) {
+    if (auto ok = open_vmlinux_orc(); !ok) {
+      error = "no ORC in the vmlinux: " + ok.error().message();
+      return std::nullopt;
+    }
+    return vmlinux_orc_->lookup(kernel_.to_link(pc));
+  }
+  if (ModuleOrc* orc = module_orc(pc)) {
+    if (!orc->table) {
+      error = orc->error;
+      return std::nullopt;
+    }
+    return orc->table->lookup(pc);
+  }
+  error = "no kernel or module code at " + hex(pc);
+  return std::nullopt;
+}
+
+std::vector<StackTracer::Stack> StackTracer::stacks_of(uint64_t task, int cpu,
+                                                        std::vector<std::string>& notes) {
+  std::vector<Stack> stacks;
+  if (auto stack = kernel_.read_member(task, "task_struct", "stack")) {
+    stacks.push_back({*stack, *stack + kThreadSize, "task"});
+  } else {
+    notes.push_back(stack.error().message());
+  }
+  if (cpu >= 0) {
+    if (auto ptr = kernel_.per_cpu_address("hardirq_stack_ptr", cpu)) {
+      if (auto top = kernel_.memory().read_u64(*ptr); top && *top) {
+        uint64_t high = *top + 8;
+        stacks.push_back({high - kIrqStackSize, high, "irq"});
+      }
+    }
+    if (auto ptr = kernel_.per_cpu_address("cea_exception_stacks", cpu)) {
+      if (auto base = kernel_.memory().read_u64(*ptr); base && *base) {
+        uint64_t size = kExceptionStacksFallback;
+        if (auto s = kernel_.type_size("cea_exception_stacks"); s && *s) size = *s;
+        stacks.push_back({*base, *base + size, "exception"});
+      }
+    }
+  }
+  return stacks;
+}
+
+void StackTracer::add_frames(Backtrace& bt, uint64_t pc, uint64_t sp, std::optional<uint64_t> cfa,
+                             bool exact, const std::string& unwound_by, bool boundary,
+                             const std::string& boundary_kind) {
+  uint64_t lookup = exact ? pc : pc - 1;
+  Symbolized symbolized;
+  std::string module;
+  uint64_t start_runtime_delta = 0;  // runtime - file address
+  if (in_vmlinux_text(pc)) {
+    module = "vmlinux";
+    symbolized = kernel_.vmlinux().symbolize(kernel_.to_link(lookup));
+    start_runtime_delta = pc - kernel_.to_link(pc);
+  }
+  if (module.empty()) {
+    for (const CodeModule& m : modules_) {
+      if (pc < m.base || pc >= m.base + m.size) continue;
+      module = m.name;
+      if (m.binary) symbolized = m.binary->symbolize(lookup);
+      break;
+    }
+  }
+  size_t first = bt.frames.size();
+  for (const SourceFrame& sf : symbolized.frames) {
+    Frame f;
+    f.pc = pc;
+    f.sp = sp;
+    f.cfa = cfa.value_or(0);
+    f.function = sf.function + sf.suffix;
+    f.linkage_name = sf.linkage_name;
+    f.language = std::string(language_name(sf.language));
+    f.module = module;
+    f.file = sf.file;
+    f.line = static_cast<int>(sf.line);
+    f.column = static_cast<int>(sf.column);
+    f.inlined = sf.inlined;
+    if (!sf.inlined && sf.function_start) f.offset = pc - (sf.function_start + start_runtime_delta);
+    f.unwound_by = unwound_by;
+    bt.frames.push_back(std::move(f));
+  }
+  if (bt.frames.size() == first) {
+    Frame f;
+    f.pc = pc;
+    f.sp = sp;
+    f.cfa = cfa.value_or(0);
+    f.module = module;
+    f.unwound_by = unwound_by;
+    bt.frames.push_back(std::move(f));
+  }
+  for (size_t i = first; i < bt.frames.size(); ++i) bt.frames[i].index = static_cast<int>(i);
+  if (boundary) {
+    Frame& f = bt.frames[first];
+    f.boundary = true;
+    const Frame& concrete = bt.frames.back();
+    std::string where = concrete.function.empty() ? hex(pc)
+                                                  : concrete.function + sformat("+0x%" PRIx64, concrete.offset);
+    f.boundary_text = boundary_kind + " RIP: " + where;
+  }
+}
+
+Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first_is_exact) {
+  Backtrace bt;
+  bt.cpu = cpu;
+  std::vector<std::string> notes;
+  std::vector<Stack> stacks = stacks_of(task, cpu, notes);
+  auto stack_of = [&](uint64_t address, uint64_t size) -> int {
+    for (size_t i = 0; i < stacks.size(); ++i) {
+      if (address >= stacks[i].low && address + size <= stacks[i].high && address + size > address) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  };
+  std::string read_error;
+  auto read_stack = [&](uint64_t address) -> std::optional<uint64_t> {
+    if (stack_of(address, 8) < 0) {
+      read_error = "address " + hex(address) + " is not on a known stack";
+      return std::nullopt;
+    }
+    auto value = kernel_.memory().read_u64(address);
+    if (!value) {
+      read_error = value.error().message();
+      return std::nullopt;
+    }
+    return *value;
+  };
+
+  bool exact = first_is_exact;
+  std::string unwound_by = "registers";
+  bool boundary = false;
+  std::optional<uint64_t> cfa;
+  for (int step = 0;; ++step) {
+    std::optional<uint64_t> pc = regs.get(Reg::kRip);
+    std::optional<uint64_t> sp = regs.get(Reg::kRsp);
+    if (!pc || !sp) {
+      bt.end_reason = "no pc or sp";
+      break;
+    }
+    add_frames(bt, *pc, *sp, std::nullopt, exact, unwound_by, boundary, "exception");
+    if (static_cast<int>(bt.frames.size()) >= kMaxFrames) {
+      bt.end_reason = "stopped after " + std::to_string(kMaxFrames) + " frames";
+      break;
+    }
+    int sp_stack = stack_of(*sp, 8);
+    if (sp_stack < 0) {
+      bt.end_reason = "sp " + hex(*sp) + " is not on a known stack";
+      break;
+    }
+
+    std::string error;
+    std::optional<OrcEntry> orc = orc_lookup(exact ? *pc : *pc - 1, error);
+    if (orc && orc->sp_reg == OrcReg::kUndefined && !orc->end) orc.reset();  // a gap in ORC
+    Registers next;
+    next.set(Reg::kCs, regs.get(Reg::kCs).value_or(0x10));
+    bool next_exact = false;
+    std::string next_by;
+    bool next_boundary = false;
+    std::optional<uint64_t> new_cfa;
+    if (!orc) {
+      // Frame pointers: [rbp] = caller's rbp, [rbp + 8] = return address.
+      std::optional<uint64_t> bp = regs.get(Reg::kRbp);
+      if (!bp || stack_of(*bp, 16) < 0) {
+        bt.end_reason = (error.empty() ? "no ORC entry for " + hex(*pc) : error) +
+                        ", and rbp is not on a known stack";
+        break;
+      }
+      auto caller_bp = read_stack(*bp);
+      auto ret = read_stack(*bp + 8);
+      if (!caller_bp || !ret) {
+        bt.end_reason = read_error;
+        break;
+      }
+      next.set(Reg::kRip, *ret);
+      next.set(Reg::kRsp, *bp + 16);
+      next.set(Reg::kRbp, *caller_bp);
+      new_cfa = *bp + 16;
+      next_by = "frame pointer";
+    } else {
+      if (orc->end || orc->sp_reg == OrcReg::kUndefined) {
+        bt.end_reason = "end of stack";
+        break;
+      }
+      uint64_t base = 0;
+      bool indirect = false;
+      auto need = [&](Reg r) -> bool {
+        if (auto v = regs.get(r)) {
+          base = *v;
+          return true;
+        }
+        return false;
+      };
+      bool ok = true;
+      switch (orc->sp_reg) {
+        case OrcReg::kSp: ok = need(Reg::kRsp); base += orc->sp_offset; break;
+        case OrcReg::kBp: ok = need(Reg::kRbp); base += orc->sp_offset; break;
+        case OrcReg::kSpIndirect: ok = need(Reg::kRsp); indirect = true; break;
+        case OrcReg::kBpIndirect: ok = need(Reg::kRbp); base += orc->sp_offset; indirect = true; break;
+        case OrcReg::kR10: ok = need(Reg::kR10); break;
+        case OrcReg::kR13: ok = need(Reg::kR13); break;
+        case OrcReg::kDi: ok = need(Reg::kRdi); break;
+        case OrcReg::kDx: ok = need(Reg::kRdx); break;
+        default: ok = false; break;
+      }
+      if (!ok) {
+        bt.end_reason = sformat("ORC at %s needs a register that is not known (sp_reg %d)",
+                                hex(*pc).c_str(), static_cast<int>(orc->sp_reg));
+        break;
+      }
+      if (indirect) {
+        auto value = read_stack(base);
+        if (!value) {
+          bt.end_reason = read_error;
+          break;
+        }
+        base = *value;
+        if (orc->sp_reg == OrcReg::kSpIndirect) base += orc->sp_offset;
+      }
+      uint64_t frame_sp = base;  // the CFA
+      new_cfa = frame_sp;
+      if (orc->type == OrcType::kCall) {
+        auto ret = read_stack(frame_sp - 8);
+        if (!ret) {
+          bt.end_reason = read_error;
+          break;
+        }
+        next.set(Reg::kRip, *ret);
+        next.set(Reg::kRsp, frame_sp);
+        if (auto bp = regs.get(Reg::kRbp)) next.set(Reg::kRbp, *bp);
+        next_by = "orc";
+      } else if (orc->type == OrcType::kRegs) {
+        if (stack_of(frame_sp, kPtRegsSize) < 0) {
+          bt.end_reason = "pt_regs at " + hex(frame_sp) + " is not on a known stack";
+          break;
+        }
+        bool failed = false;
+        for (size_t i = 0; i < std::size(kPtRegsOrder); ++i) {
+          auto value = read_stack(frame_sp + 8 * i);
+          if (!value) {
+            failed = true;
+            break;
+          }
+          next.set(kPtRegsOrder[i], *value);
+        }
+        if (failed) {
+          bt.end_reason = read_error;
+          break;
+        }
+        next_by = "pt_regs";
+        next_exact = true;
+        next_boundary = true;
+      } else {  // kRegsPartial: the iret frame only
+        const Reg iret[] = {Reg::kRip, Reg::kCs, Reg::kRflags, Reg::kRsp, Reg::kSs};
+        bool failed = false;
+        for (size_t i = 0; i < std::size(iret); ++i) {
+          auto value = read_stack(frame_sp + 8 * i);
+          if (!value) {
+            failed = true;
+            break;
+          }
+          next.set(iret[i], *value);
+        }
+        if (failed) {
+          bt.end_reason = read_error;
+          break;
+        }
+        // Callee-saved registers not in the iret frame are still this frame's.
+        for (Reg r : {Reg::kRbx, Reg::kRbp, Reg::kR12, Reg::kR13, Reg::kR14, Reg::kR15}) {
+          if (auto v = regs.get(r)) next.set(r, *v);
+        }
+        next_by = "pt_regs";
+        next_exact = true;
+        next_boundary = true;
+      }
+      // The caller's frame pointer.
+      if (orc->bp_reg == OrcReg::kPrevSp) {
+        auto bp = read_stack(frame_sp + orc->bp_offset);
+        if (!bp) {
+          bt.end_reason = read_error;
+          break;
+        }
+        next.set(Reg::kRbp, *bp);
+      } else if (orc->bp_reg == OrcReg::kBp) {
+        auto old_bp = regs.get(Reg::kRbp);
+        auto bp = old_bp ? read_stack(*old_bp + orc->bp_offset) : std::nullopt;
+        if (!bp) {
+          bt.end_reason = old_bp ? read_error : "rbp is not known";
+          break;
+        }
+        next.set(Reg::kRbp, *bp);
+      }
+    }
+
+    // A user-mode pt_regs: the stack ends in user space.
+    if (next_boundary && (next.get(Reg::kCs).value_or(0) & 3) != 0) {
+      Frame f;
+      f.index = static_cast<int>(bt.frames.size());
+      f.pc = next.get(Reg::kRip).value_or(0);
+      f.sp = next.get(Reg::kRsp).value_or(0);
+      f.cfa = new_cfa.value_or(0);
+      f.module = "user";
+      f.unwound_by = "pt_regs";
+      f.boundary = true;
+      f.boundary_text = "user space: RIP " + hex(f.pc) + " RSP " + hex(f.sp);
+      bt.frames.push_back(std::move(f));
+      bt.end_reason = "user space";
+      break;
+    }
+    // Loops: on the same stack, the stack pointer must grow.
+    uint64_t new_sp = next.get(Reg::kRsp).value_or(0);
+    int new_stack = stack_of(new_sp, 8);
+    if (new_stack < 0) {
+      bt.end_reason = "the caller's sp " + hex(new_sp) + " is not on a known stack";
+      break;
+    }
+    if (new_stack == sp_stack && new_sp <= *sp) {
+      bt.end_reason = "stack loop: sp " + hex(new_sp) + " does not grow";
+      break;
+    }
+    // Record the CFA on this frame's entries.
+    if (new_cfa) {
+      for (auto it = bt.frames.rbegin(); it != bt.frames.rend() && it->pc == *pc && it->sp == *sp; ++it) {
+        it->cfa = *new_cfa;
+      }
+    }
+    regs = next;
+    exact = next_exact;
+    unwound_by = next_by;
+    boundary = next_boundary;
+    cfa = new_cfa;
+    (void)step;
+  }
+  if (!notes.empty() && bt.end_reason != "user space" && bt.end_reason != "end of stack") {
+    bt.end_reason += " (" + notes.front() + ")";
+  }
+  return bt;
+}
+
+Result<Backtrace> StackTracer::running(uint64_t task, int cpu, const Registers& registers) {
+  return unwind(registers, task, cpu, true);
+}
+
+Result<Backtrace> StackTracer::sleeping(uint64_t task, int cpu) {
+  Result<uint64_t> sp = kernel_.read_member(task, "task_struct", "thread.sp");
+  if (!sp) return sp.error();
+  Result<Member> ret = kernel_.member("inactive_task_frame", "ret_addr");
+  Result<Member> bp = kernel_.member("inactive_task_frame", "bp");
+  Result<uint64_t> size = kernel_.type_size("inactive_task_frame");
+  if (!ret || !bp || !size) {
+    return Error("no struct inactive_task_frame in the vmlinux's DWARF: " +
+                 (!ret ? ret.error().message() : !bp ? bp.error().message() : size.error().message()));
+  }
+  Result<uint64_t> pc = kernel_.memory().read_u64(*sp + ret->offset);
+  if (!pc) return pc.error().context("the task's switch frame");
+  Result<uint64_t> frame_bp = kernel_.memory().read_u64(*sp + bp->offset);
+  if (!frame_bp) return frame_bp.error().context("the task's switch frame");
+  Registers regs;
+  regs.set(Reg::kRip, *pc);
+  regs.set(Reg::kRsp, *sp + *size);
+  regs.set(Reg::kRbp, *frame_bp);
+  regs.set(Reg::kCs, 0x10);
+  return unwind(regs, task, cpu, false);
+}
+
+}  // namespace seam::engine
