@@ -315,6 +315,57 @@ Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& 
                     }};
 }
 
+Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  bool all = false;
+  std::string cpu_text;
+  parser.flag("-a", "--all", "the task running on every CPU", &all);
+  parser.option("", "--cpu", "N", "the task running on CPU N", &cpu_text);
+  parser.flag("", "--json", "print a JSON object (an array with -a)", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (positional->size() > 1) return Error("bt: one PID at a time (usage: bt [PID | -a | --cpu N])");
+  std::optional<int> pid;
+  std::optional<int> cpu;
+  if (!positional->empty()) {
+    Result<uint64_t> parsed = parse_count(positional->front());
+    if (!parsed || *parsed > 0x7fffffff) return Error("bt: '" + positional->front() + "' is not a PID");
+    pid = static_cast<int>(*parsed);
+  }
+  if (!cpu_text.empty()) {
+    Result<uint64_t> parsed = parse_count(cpu_text);
+    if (!parsed || *parsed > 0xffff) return Error("bt: '" + cpu_text + "' is not a CPU number");
+    cpu = static_cast<int>(*parsed);
+  }
+  if ((pid ? 1 : 0) + (cpu ? 1 : 0) + (all ? 1 : 0) > 1) {
+    return Error("bt: give one of PID, -a and --cpu N");
+  }
+  return Invocation{
+      true, [json, all, pid, cpu](Session* session, std::ostream& out) -> Result<void> {
+        if (!all) {
+          Result<engine::Backtrace> bt = session->backtrace(pid, cpu);
+          if (!bt) return bt.error();
+          SessionPrinter(out, json).backtrace(*bt);
+          return {};
+        }
+        Result<engine::SystemInfo> info = session->system_info();
+        if (!info) return info.error();
+        std::vector<engine::Backtrace> bts;
+        std::optional<Error> first_error;
+        for (int c = 0; c < info->cpus; ++c) {
+          Result<engine::Backtrace> bt = session->backtrace(std::nullopt, c);
+          if (bt) {
+            bts.push_back(std::move(*bt));
+          } else if (!first_error) {
+            first_error = bt.error().context("CPU " + std::to_string(c));
+          }
+        }
+        SessionPrinter(out, json).backtraces(bts);
+        if (first_error) return *first_error;
+        return {};
+      }};
+}
+
 Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words, bool json);
 
 constexpr CommandSpec kCommands[] = {
@@ -339,6 +390,12 @@ constexpr CommandSpec kCommands[] = {
      "shows the symbol containing it; a NAME (linkage or demangled) every symbol\n"
      "so named.",
      parse_sym},
+    {"bt", "[-a | --cpu N]", "[PID]", "the kernel stack of a task",
+     "The crashed task's stack, or task PID's, or the task running on CPU N (-a: on\n"
+     "every CPU): ORC unwinding as the kernel's own, frame pointers where there is\n"
+     "no ORC, each frame with its inlined calls, source and module; exception and\n"
+     "interrupt boundaries (pt_regs) on a line of their own.",
+     parse_bt},
     {"help", "", "[COMMAND]", "list the commands, or describe one", "", parse_help},
 };
 

@@ -347,3 +347,93 @@ void SessionPrinter::symbols(std::span<const SymbolInfo> symbols) {
 }
 
 }  // namespace seam::cli
+
+namespace seam::cli {
+namespace {
+
+void backtrace_json(JsonWriter& json, const engine::Backtrace& bt) {
+  json.begin_object();
+  json.key("pid").value(bt.task.pid);
+  json.key("task").value(hex(bt.task.address));
+  json.key("command").value(bt.task.comm);
+  json.key("cpu").value(bt.cpu);
+  json.key("frames").begin_array();
+  for (const engine::Frame& f : bt.frames) {
+    json.begin_object();
+    json.key("index").value(f.index);
+    json.key("pc").value(hex(f.pc));
+    json.key("sp").value(hex(f.sp));
+    json.key("cfa");
+    if (f.cfa) json.value(hex(f.cfa)); else json.null();
+    json.key("language").value(f.language);
+    json.key("function").value(f.function);
+    json.key("linkage_name").value(f.linkage_name);
+    json.key("offset").value(f.offset);
+    json.key("module").value(f.module);
+    json.key("file");
+    if (f.file.empty()) json.null(); else json.value(f.file);
+    json.key("line");
+    if (f.line > 0) json.value(f.line); else json.null();
+    json.key("column");
+    if (f.column > 0) json.value(f.column); else json.null();
+    json.key("inlined").value(f.inlined);
+    json.key("unwound_by").value(f.unwound_by);
+    json.key("boundary");
+    if (f.boundary) json.value(f.boundary_text); else json.null();
+    json.end_object();
+  }
+  json.end_array();
+  json.key("end_reason").value(bt.end_reason);
+  json.end_object();
+}
+
+}  // namespace
+
+void SessionPrinter::backtrace(const engine::Backtrace& bt) {
+  if (json_) {
+    JsonWriter json(out_);
+    backtrace_json(json, bt);
+    out_ << '\n';
+    return;
+  }
+  out_ << format("PID: %-6d TASK: %016" PRIx64 "  CPU: %d  COMMAND: \"", bt.task.pid, bt.task.address, bt.cpu)
+       << bt.task.comm << "\"\n";
+  for (const engine::Frame& f : bt.frames) {
+    if (f.boundary) out_ << "    [" << f.boundary_text << "]\n";
+    if (f.module == "user" && f.function.empty()) continue;  // the user-space end: its line says it all
+    out_ << format("%-3s %016" PRIx64 " ", ("#" + std::to_string(f.index)).c_str(), f.pc);
+    if (f.function.empty()) {
+      out_ << "??";
+    } else {
+      out_ << f.function;
+      if (!f.inlined && f.offset) out_ << '+' << hex(f.offset);
+    }
+    if (!f.module.empty()) out_ << " [" << f.module << ']';
+    if (f.inlined) out_ << " [inlined]";
+    if (!f.file.empty()) {
+      out_ << ' ' << f.file;
+      if (f.line > 0) out_ << ':' << f.line;
+    }
+    out_ << '\n';
+  }
+  if (bt.end_reason != "user space" && bt.end_reason != "end of stack") {
+    out_ << "    (the backtrace stops: " << bt.end_reason << ")\n";
+  }
+}
+
+void SessionPrinter::backtraces(std::span<const engine::Backtrace> bts) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const engine::Backtrace& bt : bts) backtrace_json(json, bt);
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  for (size_t i = 0; i < bts.size(); ++i) {
+    if (i) out_ << '\n';
+    backtrace(bts[i]);
+  }
+}
+
+}  // namespace seam::cli

@@ -14,6 +14,8 @@
 //   mod   "rust_crashme      ffffffffc0123000     16384  /path/rust_crashme.ko"
 //   rd    "ffffffff81000000:  0000000000000001  0000000000000002  ................"
 //   sym   "ffffffff8f9c5a40 (T) sysrq_handle_crash+0x10 [vmlinux] drivers/tty/sysrq.c:150"
+//   bt    "PID: 1  TASK: ffff...  CPU: 0  COMMAND: \"init\"", then
+//         "#0  ffffffff8f9c5a46 sysrq_handle_crash+0x16 [vmlinux] drivers/tty/sysrq.c:150"
 // In JSON every address is a string "0x..." in lower-case hex.
 #pragma once
 
@@ -39,6 +41,11 @@ class SessionPrinter {
   void memory(uint64_t address, engine::AddressSpace space, std::span<const std::byte> bytes);
   // `sym`: one line per symbol; the address shown is address + offset.
   void symbols(std::span<const engine::SymbolInfo> symbols);
+  // `bt`: a header line, then one line per frame (inlined frames marked
+  // "[inlined]", pt_regs boundaries on a line of their own), then why it ends.
+  void backtrace(const engine::Backtrace& bt);
+  // `bt -a`: one backtrace after the other (JSON: an array of them).
+  void backtraces(std::span<const engine::Backtrace> bts);
 
  private:
   std::ostream& out_;
