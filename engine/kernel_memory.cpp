@@ -14,8 +14,8 @@ Result<uint64_t> KernelMemory::translate(uint64_t address) {
     return it->second + (address - page);
   }
   if (!paging_) {
-    return Error(sformat("cannot translate 0x%" PRIx64 ": the kernel's page tables are not known yet",
-                             address));
+    return Error(sformat(
+        "cannot translate 0x%" PRIx64 ": the kernel's page tables are not known yet", address));
   }
   Result<Translation> translation = paging_->translate(target_, page);
   if (!translation) return translation.error();
@@ -31,7 +31,8 @@ Result<void> KernelMemory::read(uint64_t address, std::span<std::byte> out) {
     size_t chunk = std::min<uint64_t>(out.size() - done, kPage - (current & (kPage - 1)));
     Result<uint64_t> physical = translate(current);
     if (!physical) {
-      return physical.error().context(sformat("reading %zu bytes at 0x%" PRIx64, out.size(), address));
+      return physical.error().context(
+          sformat("reading %zu bytes at 0x%" PRIx64, out.size(), address));
     }
     if (auto ok = target_.read_physical(*physical, out.subspan(done, chunk)); !ok) {
       return ok.error().context(sformat("reading %zu bytes at 0x%" PRIx64, out.size(), address));
@@ -67,7 +68,8 @@ Result<std::string> KernelMemory::read_string(uint64_t address, size_t max) {
   std::string text;
   // Read page by page so that a string ending just before an unmapped page works.
   while (text.size() < max) {
-    size_t chunk = std::min<uint64_t>(max - text.size(), kPage - ((address + text.size()) & (kPage - 1)));
+    size_t chunk =
+        std::min<uint64_t>(max - text.size(), kPage - ((address + text.size()) & (kPage - 1)));
     std::string buffer(chunk, '\0');
     if (auto ok = read(address + text.size(), std::as_writable_bytes(std::span(buffer))); !ok) {
       if (text.empty()) return ok.error();

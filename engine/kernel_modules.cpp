@@ -84,8 +84,8 @@ std::optional<std::string> find_module_file(const std::string& name,
     constexpr int kMaxDepth = 8;
     constexpr size_t kMaxEntries = 200'000;
     size_t entries = 0;
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
-                                             error),
+    for (fs::recursive_directory_iterator
+             it(path, fs::directory_options::skip_permission_denied, error),
          end;
          it != end && entries < kMaxEntries; it.increment(error), ++entries) {
       if (error) break;
@@ -113,8 +113,9 @@ Result<std::vector<ModuleInfo>> read_modules(LinuxKernel& kernel) {
   Result<Member> base = kernel.member("module", "core_layout.base");
   Result<Member> size = kernel.member("module", "core_layout.size");
   if (!base || !size) {
-    return Error("this kernel's struct module has no core_layout (Linux 6.4+ modules are not "
-                 "supported yet)");
+    return Error(
+        "this kernel's struct module has no core_layout (Linux 6.4+ modules are not "
+        "supported yet)");
   }
   Result<Member> sect_attrs = kernel.member("module", "sect_attrs");
   Result<Member> nsections = kernel.member("module_sect_attrs", "nsections");
@@ -141,8 +142,9 @@ Result<std::vector<ModuleInfo>> read_modules(LinuxKernel& kernel) {
     if (auto v = kernel.read_member(module, "module", "state")) info.state = state_name(*v);
     if (have_sections) {
       Result<uint64_t> table = memory.read_u64(module + sect_attrs->offset);
-      Result<uint64_t> count = table && *table ? memory.read_unsigned(*table + nsections->offset, nsections->size)
-                                               : Result<uint64_t>(uint64_t{0});
+      Result<uint64_t> count =
+          table && *table ? memory.read_unsigned(*table + nsections->offset, nsections->size)
+                          : Result<uint64_t>(uint64_t{0});
       for (uint64_t i = 0; count && i < std::min<uint64_t>(*count, 1000); ++i) {
         uint64_t attr = *table + attrs->offset + i * *attr_size;
         Result<uint64_t> name_pointer = memory.read_u64(attr + attr_name->offset);

@@ -35,7 +35,8 @@ Result<void> walk_list(KernelMemory& memory, uint64_t head, Visit&& visit) {
     if (!seen.insert(*next).second) {
       return Error(sformat("the list at 0x%" PRIx64 " loops at 0x%" PRIx64, head, *next));
     }
-    if (seen.size() > 4'000'000) return Error(sformat("the list at 0x%" PRIx64 " is endless", head));
+    if (seen.size() > 4'000'000)
+      return Error(sformat("the list at 0x%" PRIx64 " is endless", head));
     if (auto ok = visit(*next); !ok) return ok;
     next = memory.read_u64(*next);
   }
@@ -50,11 +51,14 @@ class TaskReader {
   Result<Task> read(uint64_t address) {
     Task task;
     task.address = address;
-    auto field = [&](std::string_view path) { return kernel_.read_member(address, "task_struct", path); };
+    auto field = [&](std::string_view path) {
+      return kernel_.read_member(address, "task_struct", path);
+    };
     Result<uint64_t> pid = field("pid");
     Result<uint64_t> tgid = field("tgid");
     if (!pid || !tgid) {
-      return (pid ? tgid.error() : pid.error()).context(sformat("reading task 0x%" PRIx64, address));
+      return (pid ? tgid.error() : pid.error())
+          .context(sformat("reading task 0x%" PRIx64, address));
     }
     task.pid = static_cast<int32_t>(*pid);
     task.tgid = static_cast<int32_t>(*tgid);
@@ -67,9 +71,8 @@ class TaskReader {
       }
     }
     if (task.pid == 0) task.ppid = 0;
-    Result<uint64_t> cpu = kernel_.member("task_struct", "thread_info.cpu")
-                               ? field("thread_info.cpu")
-                               : field("cpu");
+    Result<uint64_t> cpu =
+        kernel_.member("task_struct", "thread_info.cpu") ? field("thread_info.cpu") : field("cpu");
     if (cpu) task.cpu = static_cast<int>(*cpu);
     Result<uint64_t> state = field("__state");
     if (!state) state = field("state");
@@ -118,22 +121,24 @@ Result<std::vector<Task>> read_tasks(LinuxKernel& kernel) {
   if (!init_task) return init_task.error();
   if (!tasks_member) return tasks_member.error();
   if (!signal_member || !thread_node || !thread_head) {
-    return Error("this kernel's task_struct has no signal->thread_head list (kernels before 3.14 "
-                 "are not supported)");
+    return Error(
+        "this kernel's task_struct has no signal->thread_head list (kernels before 3.14 "
+        "are not supported)");
   }
 
-  Result<void> walked = walk_list(memory, *init_task + tasks_member->offset, [&](uint64_t entry) -> Result<void> {
-    uint64_t leader = entry - tasks_member->offset;
-    Result<uint64_t> signal = memory.read_u64(leader + signal_member->offset);
-    if (!signal) return signal.error().context(sformat("reading task 0x%" PRIx64, leader));
-    // Every thread of the group, leader included, is on signal->thread_head.
-    return walk_list(memory, *signal + thread_head->offset, [&](uint64_t node) -> Result<void> {
-      Result<Task> task = reader.read(node - thread_node->offset);
-      if (!task) return task.error();
-      tasks.push_back(std::move(*task));
-      return {};
-    });
-  });
+  Result<void> walked =
+      walk_list(memory, *init_task + tasks_member->offset, [&](uint64_t entry) -> Result<void> {
+        uint64_t leader = entry - tasks_member->offset;
+        Result<uint64_t> signal = memory.read_u64(leader + signal_member->offset);
+        if (!signal) return signal.error().context(sformat("reading task 0x%" PRIx64, leader));
+        // Every thread of the group, leader included, is on signal->thread_head.
+        return walk_list(memory, *signal + thread_head->offset, [&](uint64_t node) -> Result<void> {
+          Result<Task> task = reader.read(node - thread_node->offset);
+          if (!task) return task.error();
+          tasks.push_back(std::move(*task));
+          return {};
+        });
+      });
   if (!walked) return walked.error().context("walking the task list");
 
   for (Task& task : tasks) {

@@ -58,7 +58,8 @@ Result<std::unique_ptr<LinuxKernel>> LinuxKernel::open(Target& target, Binary& v
                  "(Debian: /usr/lib/debug/boot/vmlinux-RELEASE from linux-image-RELEASE-dbg)");
   }
   if (auto text = target.vmcoreinfo()) kernel->vmcoreinfo_ = Vmcoreinfo::parse(*text);
-  if (auto page = kernel->vmcoreinfo_.get("PAGESIZE")) kernel->page_size_ = std::stoull(std::string(*page));
+  if (auto page = kernel->vmcoreinfo_.get("PAGESIZE"))
+    kernel->page_size_ = std::stoull(std::string(*page));
   if (auto ok = kernel->locate(options); !ok) return ok.error();
   kernel->check_vmlinux_matches();
   return kernel;
@@ -205,7 +206,7 @@ uint64_t LinuxKernel::to_runtime(uint64_t link_address) const {
 
 uint64_t LinuxKernel::to_link(uint64_t runtime_address) const {
   return runtime_address >= kStartKernelMap + kaslr_offset_ ? runtime_address - kaslr_offset_
-                                                             : runtime_address;
+                                                            : runtime_address;
 }
 
 Result<uint64_t> LinuxKernel::symbol_address(std::string_view name) {
@@ -242,7 +243,9 @@ Result<uint64_t> LinuxKernel::read_member(uint64_t object, std::string_view type
   // A bit field: read the bytes that hold it and extract (little-endian).
   size_t bytes = (m->bit_offset + m->bit_size + 7) / 8;
   uint64_t raw = 0;
-  if (auto ok = memory_.read(object + m->offset, std::as_writable_bytes(std::span(&raw, 1)).first(bytes)); !ok) {
+  if (auto ok =
+          memory_.read(object + m->offset, std::as_writable_bytes(std::span(&raw, 1)).first(bytes));
+      !ok) {
     return ok.error();
   }
   return (raw >> m->bit_offset) & ((1ULL << m->bit_size) - 1);

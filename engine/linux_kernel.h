@@ -76,7 +76,8 @@ class LinuxKernel {
   std::optional<int> crashed_cpu();
 
  private:
-  LinuxKernel(Target& target, Binary& vmlinux) : target_(target), vmlinux_(vmlinux), memory_(target) {}
+  LinuxKernel(Target& target, Binary& vmlinux)
+      : target_(target), vmlinux_(vmlinux), memory_(target) {}
   Result<void> locate(const KernelOpenOptions& options);
   Result<void> locate_from_vmcoreinfo();
   Result<void> locate_by_search();

@@ -79,19 +79,21 @@ Result<std::vector<LogRecord>> read_printk_log(LinuxKernel& kernel) {
   uint64_t desc_ring = *prb + l.desc_ring.offset;
   uint64_t data_ring = *prb + l.text_data_ring.offset;
 
-  Result<uint64_t> count_bits = memory.read_unsigned(desc_ring + l.count_bits.offset, l.count_bits.size);
+  Result<uint64_t> count_bits =
+      memory.read_unsigned(desc_ring + l.count_bits.offset, l.count_bits.size);
   Result<uint64_t> descs = memory.read_u64(desc_ring + l.descs.offset);
   Result<uint64_t> infos = memory.read_u64(desc_ring + l.infos.offset);
   Result<uint64_t> head_id = memory.read_u64(desc_ring + l.head_id.offset);
   Result<uint64_t> tail_id = memory.read_u64(desc_ring + l.tail_id.offset);
-  Result<uint64_t> size_bits = memory.read_unsigned(data_ring + l.size_bits.offset, l.size_bits.size);
+  Result<uint64_t> size_bits =
+      memory.read_unsigned(data_ring + l.size_bits.offset, l.size_bits.size);
   Result<uint64_t> data = memory.read_u64(data_ring + l.data.offset);
   for (const auto* r : {&count_bits, &descs, &infos, &head_id, &tail_id, &size_bits, &data}) {
     if (!*r) return context(r->error());
   }
   if (*count_bits > 24 || *size_bits > 40) {
-    return Error(sformat("the printk ring buffer at 0x%" PRIx64
-                         " is corrupt (count_bits %" PRIu64 ", size_bits %" PRIu64 ")",
+    return Error(sformat("the printk ring buffer at 0x%" PRIx64 " is corrupt (count_bits %" PRIu64
+                         ", size_bits %" PRIu64 ")",
                          *prb, *count_bits, *size_bits));
   }
   const uint64_t desc_mask = (1ULL << *count_bits) - 1;
@@ -131,7 +133,9 @@ Result<std::vector<LogRecord>> read_printk_log(LinuxKernel& kernel) {
     if (start == end) return {};  // a data-less record
     if (start > end) start = 8;
     uint64_t info = *infos + index * l.info_size;
-    auto info_field = [&](const Member& m) { return memory.read_unsigned(info + m.offset, m.size); };
+    auto info_field = [&](const Member& m) {
+      return memory.read_unsigned(info + m.offset, m.size);
+    };
     Result<uint64_t> text_len = info_field(l.text_len);
     Result<uint64_t> seq = info_field(l.seq);
     Result<uint64_t> ts = info_field(l.ts_nsec);
@@ -146,7 +150,8 @@ Result<std::vector<LogRecord>> read_printk_log(LinuxKernel& kernel) {
     if (Result<uint64_t> level = kernel.read_member(info, "printk_info", "level")) {
       record.level = static_cast<int>(*level);
     }
-    if (Result<uint64_t> facility = info_field(l.facility)) record.facility = static_cast<int>(*facility);
+    if (Result<uint64_t> facility = info_field(l.facility))
+      record.facility = static_cast<int>(*facility);
     records.push_back(std::move(record));
     return {};
   };

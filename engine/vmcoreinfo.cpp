@@ -28,7 +28,8 @@ Vmcoreinfo Vmcoreinfo::parse(std::string_view text) {
       text = {};
     }
     if (equals == std::string_view::npos || equals >= line.size()) continue;
-    info.entries_.emplace(std::string(line.substr(0, equals)), std::string(line.substr(equals + 1)));
+    info.entries_.emplace(std::string(line.substr(0, equals)),
+                          std::string(line.substr(equals + 1)));
   }
   return info;
 }

@@ -20,12 +20,12 @@ class Vmcoreinfo {
   static Vmcoreinfo parse(std::string_view text);
 
   std::optional<std::string_view> get(std::string_view key) const;
-  std::optional<uint64_t> symbol(std::string_view name) const;   // SYMBOL(name)=hex
-  std::optional<int64_t> number(std::string_view name) const;    // NUMBER(name)=decimal
-  std::optional<uint64_t> offset(std::string_view name) const;   // OFFSET(struct.member)=decimal
-  std::optional<uint64_t> size(std::string_view name) const;     // SIZE(name)=decimal
-  std::optional<uint64_t> kernel_offset() const;                 // KERNELOFFSET=hex
-  std::string release() const;                                   // OSRELEASE, or ""
+  std::optional<uint64_t> symbol(std::string_view name) const;  // SYMBOL(name)=hex
+  std::optional<int64_t> number(std::string_view name) const;   // NUMBER(name)=decimal
+  std::optional<uint64_t> offset(std::string_view name) const;  // OFFSET(struct.member)=decimal
+  std::optional<uint64_t> size(std::string_view name) const;    // SIZE(name)=decimal
+  std::optional<uint64_t> kernel_offset() const;                // KERNELOFFSET=hex
+  std::string release() const;                                  // OSRELEASE, or ""
   bool empty() const { return entries_.empty(); }
 
  private:

@@ -32,14 +32,14 @@ Result<Translation> X86_64Paging::translate(Target& target, uint64_t address) co
     uint64_t index = (address >> shift) & 0x1ff;
     std::array<std::byte, 8> raw;
     if (auto read = target.read_physical(table + index * 8, raw); !read) {
-      return read.error().context(sformat("reading the level-%d page table entry for 0x%" PRIx64,
-                                              level, address));
+      return read.error().context(
+          sformat("reading the level-%d page table entry for 0x%" PRIx64, level, address));
     }
     uint64_t entry;
     std::memcpy(&entry, raw.data(), sizeof entry);
     if (!(entry & kPresent)) {
-      return Error(sformat("0x%" PRIx64 " is not mapped (no level-%d page table entry)", address,
-                               level));
+      return Error(
+          sformat("0x%" PRIx64 " is not mapped (no level-%d page table entry)", address, level));
     }
     bool leaf = level == 1 || ((level == 2 || level == 3) && (entry & kPageSizeBit));
     if (leaf) {

@@ -27,8 +27,7 @@ std::optional<SectionBytes> find_section(Elf* elf, std::string_view name) {
     if (!section_name || name != section_name || header.sh_type == SHT_NOBITS) continue;
     Elf_Data* data = elf_getdata(scn, nullptr);
     if (!data || !data->d_buf) return std::nullopt;
-    return SectionBytes{header.sh_addr,
-                        {static_cast<const uint8_t*>(data->d_buf), data->d_size}};
+    return SectionBytes{header.sh_addr, {static_cast<const uint8_t*>(data->d_buf), data->d_size}};
   }
   return std::nullopt;
 }
@@ -73,8 +72,8 @@ Result<OrcTable> OrcTable::from_arrays(uint64_t ip_table, std::span<const int32_
   table.entries_.reserve(ip_offsets.size());
   for (size_t i = 0; i < ip_offsets.size(); ++i) {
     table.starts_.push_back(ip_table + 4 * i + static_cast<int64_t>(ip_offsets[i]));
-    table.entries_.push_back(
-        OrcEntry::decode(std::span<const uint8_t, kEntrySize>(entries.data() + i * kEntrySize, kEntrySize)));
+    table.entries_.push_back(OrcEntry::decode(
+        std::span<const uint8_t, kEntrySize>(entries.data() + i * kEntrySize, kEntrySize)));
   }
   // The kernel sorts the tables at build time (objtool/sorttable); a module's
   // are sorted at load. Sort anyway: a lookup must never see them unsorted.

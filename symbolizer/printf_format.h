@@ -26,6 +26,8 @@ namespace seam {
   return text;
 }
 
-inline std::string hex(uint64_t value) { return sformat("0x%" PRIx64, value); }
+inline std::string hex(uint64_t value) {
+  return sformat("0x%" PRIx64, value);
+}
 
 }  // namespace seam

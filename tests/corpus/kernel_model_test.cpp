@@ -32,7 +32,8 @@ std::vector<fs::path> scenarios() {
   fs::path corpus = cache_dir() / "corpus" / kAbi;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(corpus, error)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "scenario.json")) dirs.push_back(entry.path());
+    if (entry.is_directory() && fs::exists(entry.path() / "scenario.json"))
+      dirs.push_back(entry.path());
   }
   std::sort(dirs.begin(), dirs.end());
   return dirs;
@@ -44,7 +45,8 @@ TEST(KernelModel, SearchFindsWhatVmcoreinfoSays) {
   auto vmlinux = Binary::open(vmlinux_path().string(), LoadOptions{});
   ASSERT_TRUE(vmlinux) << vmlinux.error().message();
   for (const fs::path& dir : dirs) {
-    for (const char* kind : {"vmcore.elf-paging", "vmcore.elf-phys", "vmcore.kdump-flat", "vmcore.kdump"}) {
+    for (const char* kind :
+         {"vmcore.elf-paging", "vmcore.elf-phys", "vmcore.kdump-flat", "vmcore.kdump"}) {
       std::string dump = (dir / kind).string();
       SCOPED_TRACE(dump);
       auto target = VmcoreTarget::open(dump);
