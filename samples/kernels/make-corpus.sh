@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generates Seam's corpus of real vmcores: Debian's cloud kernel, booted in QEMU, crashed in
-# several ways, and dumped by QEMU in every format it writes. Generated into the cache, never
-# committed. See samples/kernels/README.md.
+# several ways, and dumped by QEMU in every format it writes; makedumpfile then converts the
+# physical ELF dump into more kdump-compressed files (lzo, snappy, zstd, and one filtered with
+# -d 31). Generated into the cache, never committed. See samples/kernels/README.md.
 #
 #   samples/kernels/make-corpus.sh                 # every scenario
 #   samples/kernels/make-corpus.sh module-bug ...  # only these
@@ -9,11 +10,19 @@
 #
 # Output: $SEAM_CACHE_DIR/corpus/$ABI/$SCENARIO/ (SEAM_CACHE_DIR defaults to ~/.cache/seam) with
 #   vmcore.elf-paging vmcore.elf-phys vmcore.kdump-flat vmcore.kdump serial.log cmdline
-#   qemu.log scenario.json [seam_crash.ko]
+#   qemu.log scenario.json [seam_crash.ko]   (QEMU's, by run_qemu.py)
+#   vmcore.kdump-lzo vmcore.kdump-snappy vmcore.kdump-zstd vmcore.kdump-d31   (kdump_convert.py,
+#   in the scenarios listed in CONVERTED)
 #
-# Idempotent: a scenario whose scenario.json carries the current generator key (the ABI, the
-# kernel, the initramfs, these scripts, QEMU's and makedumpfile's versions) is skipped; any other
-# is regenerated in a temporary directory that replaces it at the end.
+# Idempotent, in two steps with a key each:
+#   generator key   the ABI, the kernel, the initramfs, the scenario table, run_qemu.py,
+#                   vmcore_inspect.py, QEMU's and makedumpfile's versions: what QEMU's dumps
+#                   and their description depend on
+#   conversion key  kdump_convert.py, vmcore_inspect.py, makedumpfile's version: the derived
+#                   kdump files (made for the scenarios in CONVERTED only)
+# A scenario whose scenario.json carries both is skipped. One with the current generator key
+# only gets its derived files (re)made in place, without QEMU. Any other is regenerated in a
+# temporary directory that replaces it at the end.
 #
 # Environment:
 #   SEAM_KERNEL_ABI    the kernel ABI (default 6.1.0-56-cloud-amd64)
@@ -53,6 +62,11 @@ SCENARIOS=(
 )
 OUTPUTS=(vmcore.elf-paging vmcore.elf-phys vmcore.kdump-flat vmcore.kdump serial.log cmdline
   qemu.log scenario.json)
+DERIVED=(vmcore.kdump-lzo vmcore.kdump-snappy vmcore.kdump-zstd vmcore.kdump-d31)
+# The scenarios that get the DERIVED files (kdump_convert.py): KASLR off, 4-level paging, and
+# 2 CPUs with the module. 1.5-2 s of makedumpfile each; for all nine it would add half of the
+# corpus's time on 2 cores.
+CONVERTED=(sysrq-nokaslr sysrq-4level smp-kthread-spin)
 
 log() { printf '== %s\n' "$*" >&2; }
 die() {
@@ -103,6 +117,9 @@ need readelf binutils
 if [ ! -x /bin/busybox ] || readelf -l /bin/busybox 2>/dev/null | grep INTERP >/dev/null; then
   missing+=(busybox-static)
 fi
+# kdump_convert.py compresses pages with the libraries libkdumpfile reads them with.
+"$PYTHON" -c 'import ctypes; ctypes.CDLL("libsnappy.so.1")' 2>/dev/null || missing+=(libsnappy1v5)
+"$PYTHON" -c 'import ctypes; ctypes.CDLL("libzstd.so.1")' 2>/dev/null || missing+=(libzstd1)
 [ -f "/usr/src/linux-headers-$ABI/Makefile" ] || missing+=("linux-headers-$ABI" linux-kbuild-6.1)
 [ ${#missing[@]} -eq 0 ] || die "missing packages: apt-get install ${missing[*]}"
 
@@ -133,24 +150,27 @@ else
   mv -f -- "$INITRAMFS.new" "$INITRAMFS"
 fi
 
-# The generator key: whatever changes the outputs.
-KEY=$(
-  {
-    printf 'abi %s\nmemory %s\n' "$ABI" "$MEMORY"
-    sha256sum <"$BZIMAGE"
-    sha256sum <"$INITRAMFS"
-    cat -- "$HERE/make-corpus.sh" "$HERE/run_qemu.py" "$HERE/vmcore_inspect.py"
-    qemu-system-x86_64 --version | sed -n 1p
-    makedumpfile -v 2>&1 | sed -n 1p
-  } | sha256sum | cut -c1-16
-)
-printf '%s\n' "$KEY" >"$CORPUS_DIR/key.tmp"
-mv -f -- "$CORPUS_DIR/key.tmp" "$CORPUS_DIR/key"
-
-up_to_date() {  # scenario directory
+up_to_date() {  # scenario directory: QEMU's outputs are there and current
   local f
   for f in "${OUTPUTS[@]}"; do [ -f "$1/$f" ] || return 1; done
   grep -q "\"generator_key\": \"$KEY\"" "$1/scenario.json"
+}
+
+wants_conversion() {  # scenario name
+  local n
+  for n in "${CONVERTED[@]}"; do [ "$n" = "$1" ] && return 0; done
+  return 1
+}
+
+converted() {  # scenario directory: the derived kdump files are there and current, or not wanted
+  local f
+  wants_conversion "$(basename -- "$1")" || return 0
+  for f in "${DERIVED[@]}"; do [ -f "$1/$f" ] || return 1; done
+  grep -q "\"conversion_key\": \"$CONVERT_KEY\"" "$1/scenario.json"
+}
+
+convert() {  # scenario directory: makedumpfile's kdump variants, scenario.json updated
+  "$PYTHON" "$HERE/kdump_convert.py" "$1" --key "$CONVERT_KEY" --timeout "$DUMP_TIMEOUT"
 }
 
 ACCEL=${SEAM_QEMU_ACCEL:-}
@@ -208,18 +228,94 @@ generate() {  # scenario-line directory
   "$PYTHON" "$HERE/run_qemu.py" "${args[@]}"
 }
 
-declare -A RESULT SECONDS_TAKEN
+# The generator key: whatever changes QEMU's dumps (not this script as a whole, so that a change
+# to the conversion step does not boot every scenario again).
+KEY=$(
+  {
+    printf 'abi %s\nmemory %s\ncmdline %s\n' "$ABI" "$MEMORY" "$BASE_CMDLINE"
+    printf '%s\n' "${SCENARIOS[@]}" "${OUTPUTS[@]}"
+    declare -f generate accel_for
+    sha256sum <"$BZIMAGE"
+    sha256sum <"$INITRAMFS"
+    cat -- "$HERE/run_qemu.py" "$HERE/vmcore_inspect.py"
+    qemu-system-x86_64 --version | sed -n 1p
+    makedumpfile -v 2>&1 | sed -n 1p
+  } | sha256sum | cut -c1-16
+)
+# The conversion key: whatever changes the derived kdump files.
+CONVERT_KEY=$(
+  {
+    printf '%s\n' "${DERIVED[@]}"
+    declare -f convert
+    cat -- "$HERE/kdump_convert.py" "$HERE/vmcore_inspect.py"
+    makedumpfile -v 2>&1 | sed -n 1,4p
+  } | sha256sum | cut -c1-16
+)
+printf 'generator %s\nconversion %s\n' "$KEY" "$CONVERT_KEY" >"$CORPUS_DIR/key.tmp"
+mv -f -- "$CORPUS_DIR/key.tmp" "$CORPUS_DIR/key"
+
+declare -A RESULT SECONDS_TAKEN CONVERT_SECONDS
 failed=()
 elapsed() {  # start ($EPOCHREALTIME)
   awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
 }
+
+# The conversion of a scenario runs in the background while QEMU boots the next one (QEMU
+# with TCG keeps one core busy, makedumpfile another); one conversion at a time.
+BG_PID=
+BG_NAME=
+convert_wait() {  # the background conversion's result
+  [ -n "$BG_PID" ] || return 0
+  local status=0 result=FAILED seconds=-
+  wait "$BG_PID" || status=$?
+  [ -f "$CORPUS_DIR/.$BG_NAME.result" ] && read -r result seconds <"$CORPUS_DIR/.$BG_NAME.result"
+  rm -f -- "$CORPUS_DIR/.$BG_NAME.result"
+  [ "$status" = 0 ] || result=FAILED
+  RESULT[$BG_NAME]=$result
+  CONVERT_SECONDS[$BG_NAME]=$seconds
+  [ "$result" != FAILED ] || failed+=("$BG_NAME")
+  BG_PID=
+}
+convert_start() {  # name directory [the .tmp directory to install as the scenario's]
+  convert_wait
+  local name=$1 dir=$2 tmp=${3:-}
+  (
+    start=$EPOCHREALTIME
+    if [ -n "$tmp" ]; then
+      if convert "$tmp"; then
+        rm -rf -- "$dir"
+        mv -T -- "$tmp" "$dir"
+        rm -rf -- "$CORPUS_DIR/.$name.failed"
+        printf 'generated %s\n' "$(elapsed "$start")" >"$CORPUS_DIR/.$name.result"
+      else
+        log "$name: the conversion failed"
+        rm -rf -- "$CORPUS_DIR/.$name.failed"
+        mv -T -- "$tmp" "$CORPUS_DIR/.$name.failed"
+        rm -f -- "$CORPUS_DIR/.$name.failed"/vmcore.*
+        exit 1
+      fi
+    else
+      convert "$dir" || exit 1
+      printf 'converted %s\n' "$(elapsed "$start")" >"$CORPUS_DIR/.$name.result"
+    fi
+  ) &
+  BG_PID=$!
+  BG_NAME=$name
+}
+
 total_start=$EPOCHREALTIME
 for name in "${WANTED[@]}"; do
   line=$(scenario_line "$name")
   dir=$CORPUS_DIR/$name
   if up_to_date "$dir"; then
-    log "$name: up to date"
-    RESULT[$name]=cached
+    if converted "$dir"; then
+      log "$name: up to date"
+      RESULT[$name]=cached
+      continue
+    fi
+    # QEMU's dumps are current: only the derived files are (re)made, in place.
+    log "$name: converting"
+    convert_start "$name" "$dir"
     continue
   fi
   log "$name: generating"
@@ -232,8 +328,6 @@ for name in "${WANTED[@]}"; do
     rm -rf -- "$tmp"
     mkdir -p "$tmp"
     if generate "$line" "$tmp"; then
-      rm -rf -- "$dir"
-      mv -T -- "$tmp" "$dir"
       ok=yes
       break
     fi
@@ -244,14 +338,19 @@ for name in "${WANTED[@]}"; do
     rm -f -- "$CORPUS_DIR/.$name.failed"/vmcore.*
   done
   SECONDS_TAKEN[$name]=$(elapsed "$start")
-  if [ "$ok" = yes ]; then
-    RESULT[$name]=generated
+  if [ "$ok" = yes ] && wants_conversion "$name"; then
+    convert_start "$name" "$dir" "$tmp"  # installs the directory when done
+  elif [ "$ok" = yes ]; then
+    rm -rf -- "$dir"
+    mv -T -- "$tmp" "$dir"
     rm -rf -- "$CORPUS_DIR/.$name.failed"
+    RESULT[$name]=generated
   else
     RESULT[$name]=FAILED
     failed+=("$name")
   fi
 done
+convert_wait
 
 # Scenarios no longer in the table are stale (only on a full run, and only corpus directories).
 if [ $# -eq 0 ]; then
@@ -265,17 +364,20 @@ if [ $# -eq 0 ]; then
   done
 fi
 
-printf '\n%-18s %-10s %8s  %s\n' scenario result seconds \
-  "MiB: elf-paging elf-phys kdump-flat kdump"
+# seconds: QEMU's part + the conversion's (which overlaps the next scenario's QEMU)
+printf '\n%-18s %-10s %12s  %s\n' scenario result seconds \
+  "MiB: elf-paging elf-phys kdump-flat kdump | lzo snappy zstd d31"
 for name in "${WANTED[@]}"; do
   dir=$CORPUS_DIR/$name
   sizes=""
   if [ -f "$dir/scenario.json" ]; then
-    for f in vmcore.elf-paging vmcore.elf-phys vmcore.kdump-flat vmcore.kdump; do
+    for f in vmcore.elf-paging vmcore.elf-phys vmcore.kdump-flat vmcore.kdump "${DERIVED[@]}"; do
+      [ -f "$dir/$f" ] || { sizes+="     - "; continue; }
       sizes+=$(awk -v n="$(stat -c %s -- "$dir/$f")" 'BEGIN { printf "%6.1f ", n / 1048576 }')
     done
   fi
-  printf '%-18s %-10s %8s  %s\n' "$name" "${RESULT[$name]}" "${SECONDS_TAKEN[$name]:--}" "$sizes"
+  printf '%-18s %-10s %12s  %s\n' "$name" "${RESULT[$name]}" \
+    "${SECONDS_TAKEN[$name]:--}+${CONVERT_SECONDS[$name]:--}" "$sizes"
 done
 printf 'total %s s; corpus in %s\n' "$(elapsed "$total_start")" "$CORPUS_DIR"
 

@@ -98,6 +98,14 @@ def inspect_elf(f):
     }
 
 
+def _compression(status):
+    """What disk_dump_header.status says the pages are compressed with (diskdump_mod.h)."""
+    for bit, name in ((0x20, "zstd"), (0x4, "snappy"), (0x2, "lzo"), (0x1, "zlib")):
+        if status & bit:
+            return name
+    return "none"
+
+
 def inspect_kdump(f):
     header = f.read(464 + 4)
     header_version = struct.unpack_from("<i", header, 8)[0]
@@ -116,6 +124,11 @@ def inspect_kdump(f):
     if header_version >= 3 and size_vmcoreinfo:
         f.seek(offset_vmcoreinfo)
         vmcoreinfo = f.read(size_vmcoreinfo).rstrip(b"\0").decode("latin-1")
+    # The bitmaps: the first has a bit per page of RAM, the second per page in the dump.
+    bitmap_size = bitmap_blocks * block_size // 2
+    f.seek((1 + sub_hdr_size) * block_size)
+    pages_in_memory = int.from_bytes(f.read(bitmap_size), "little").bit_count()
+    pages_dumped = int.from_bytes(f.read(bitmap_size), "little").bit_count()
     prstatus = 0
     if header_version >= 4 and size_note:
         f.seek(offset_note)
@@ -128,11 +141,14 @@ def inspect_kdump(f):
         "utsname_release": release,
         "utsname_machine": machine,
         "status": status,
+        "compression": _compression(status),
         "block_size": block_size,
         "nr_cpus": nr_cpus,
         "current_cpu": current_cpu,
         "phys_base": hex(phys_base),
         "dump_level": dump_level,
+        "pages_in_memory": pages_in_memory,
+        "pages_dumped": pages_dumped,
         "prstatus_notes": prstatus,
         "vmcoreinfo": vmcoreinfo,
     }
