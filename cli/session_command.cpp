@@ -374,7 +374,9 @@ constexpr CommandSpec kCommands[] = {
      "like crash's sys. Unknown values read \"unknown\".",
      parse_sys},
     {"log", "[--level LEVEL]", "", "the kernel log, like dmesg",
-     "Each line of each record as \"[seconds.micros] text\", as drgn's get_dmesg().", parse_log},
+     "Each record as \"[seconds.micros] text\", its further lines bare, as dmesg\n"
+     "and drgn's get_dmesg() print it.",
+     parse_log},
     {"ps", "", "[PID...]", "processes and threads",
      "One row per task (threads too), by PID: '>' marks a task running on a CPU at\n"
      "the time of the dump; kernel threads are shown as [name]. PIDs select rows.",

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/json_writer.h"
+#include "symbolizer/printf_format.h"
 
 namespace seam::cli {
 namespace {
@@ -21,23 +22,6 @@ using engine::SystemInfo;
 using engine::Task;
 
 constexpr std::string_view kUnknown = "unknown";
-
-// printf into a std::string; every format here is short.
-template <typename... Args>
-std::string format(const char* pattern, Args... args) {
-  char text[128];
-  int length = std::snprintf(text, sizeof text, pattern, args...);
-  if (length < 0) return {};
-  if (static_cast<size_t>(length) < sizeof text) return std::string(text, length);
-  std::string long_text(static_cast<size_t>(length) + 1, '\0');
-  std::snprintf(long_text.data(), long_text.size(), pattern, args...);
-  long_text.pop_back();
-  return long_text;
-}
-
-std::string hex(uint64_t value) {
-  return format("0x%" PRIx64, value);
-}
 
 std::string or_unknown(const std::string& text) {
   return text.empty() ? std::string(kUnknown) : text;
@@ -58,7 +42,7 @@ char printable(std::byte byte) {
 }  // namespace
 
 std::string format_size(uint64_t bytes) {
-  if (bytes < 1024) return format("%" PRIu64 " B", bytes);
+  if (bytes < 1024) return sformat("%" PRIu64 " B", bytes);
   static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   double value = static_cast<double>(bytes) / 1024;
   size_t unit = 0;
@@ -67,7 +51,7 @@ std::string format_size(uint64_t bytes) {
     value /= 1024;
     ++unit;
   }
-  return format("%.1f %s", value, kUnits[unit]);
+  return sformat("%.1f %s", value, kUnits[unit]);
 }
 
 std::string format_uptime(double seconds) {
@@ -75,8 +59,8 @@ std::string format_uptime(double seconds) {
   auto total = static_cast<uint64_t>(seconds);
   uint64_t days = total / 86400;
   std::string text;
-  if (days > 0) text = format("%" PRIu64 " %s, ", days, days == 1 ? "day" : "days");
-  text += format("%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " (%.2f s)", total % 86400 / 3600,
+  if (days > 0) text = sformat("%" PRIu64 " %s, ", days, days == 1 ? "day" : "days");
+  text += sformat("%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " (%.2f s)", total % 86400 / 3600,
                  total % 3600 / 60, total % 60, seconds);
   return text;
 }
@@ -183,7 +167,7 @@ void SessionPrinter::log(std::span<const LogRecord> records) {
     return;
   }
   for (const LogRecord& record : records) {
-    std::string stamp = format("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
+    std::string stamp = sformat("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
                                record.timestamp_ns % 1000000000 / 1000);
     // As dmesg and drgn's get_dmesg() print it: the timestamp once, further
     // lines of a multi-line record (a Call Trace, a register dump) bare.
@@ -219,7 +203,7 @@ void SessionPrinter::tasks(std::span<const Task> tasks) {
   }
   out_ << "   PID    PPID  CPU  TASK              ST  COMM\n";
   for (const Task& task : tasks) {
-    out_ << format("%c%5d  %6d  %3d  %-16" PRIx64 "  %-2c  ", task.active_cpu >= 0 ? '>' : ' ',
+    out_ << sformat("%c%5d  %6d  %3d  %-16" PRIx64 "  %-2c  ", task.active_cpu >= 0 ? '>' : ' ',
                    task.pid, task.ppid, task.cpu, task.address, task.state);
     if (task.kernel_thread) {
       out_ << '[' << task.comm << "]\n";
@@ -258,9 +242,9 @@ void SessionPrinter::modules(std::span<const ModuleInfo> modules) {
   for (const ModuleInfo& module : modules) {
     width = std::max(width, static_cast<int>(module.name.size()));
   }
-  out_ << format("%-*s  %-16s  %8s  %s\n", width, "NAME", "BASE", "SIZE", "DEBUG INFO");
+  out_ << sformat("%-*s  %-16s  %8s  %s\n", width, "NAME", "BASE", "SIZE", "DEBUG INFO");
   for (const ModuleInfo& module : modules) {
-    out_ << format("%-*s  %-16" PRIx64 "  %8" PRIu64 "  ", width, module.name.c_str(), module.base,
+    out_ << sformat("%-*s  %-16" PRIx64 "  %8" PRIu64 "  ", width, module.name.c_str(), module.base,
                    module.size)
          << (module.debug_file.empty() ? "-" : module.debug_file) << '\n';
   }
@@ -271,7 +255,7 @@ void SessionPrinter::memory(uint64_t address, AddressSpace space,
   if (json_) {
     std::string text;
     text.reserve(bytes.size() * 2);
-    for (std::byte byte : bytes) text += format("%02x", std::to_integer<unsigned>(byte));
+    for (std::byte byte : bytes) text += sformat("%02x", std::to_integer<unsigned>(byte));
     JsonWriter json(out_);
     json.begin_object();
     json.key("address").value(hex(address));
@@ -284,7 +268,7 @@ void SessionPrinter::memory(uint64_t address, AddressSpace space,
   constexpr size_t kLine = 16, kWord = 8;
   for (size_t offset = 0; offset < bytes.size(); offset += kLine) {
     std::span<const std::byte> line = bytes.subspan(offset, std::min(kLine, bytes.size() - offset));
-    out_ << format("%016" PRIx64 ": ", address + offset);
+    out_ << sformat("%016" PRIx64 ": ", address + offset);
     for (size_t word = 0; word < kLine; word += kWord) {
       out_ << ' ';
       if (word >= line.size()) {
@@ -292,7 +276,7 @@ void SessionPrinter::memory(uint64_t address, AddressSpace space,
         continue;
       }
       std::span<const std::byte> value = line.subspan(word, std::min(kWord, line.size() - word));
-      out_ << format("%0*" PRIx64, static_cast<int>(2 * value.size()), little_endian(value))
+      out_ << sformat("%0*" PRIx64, static_cast<int>(2 * value.size()), little_endian(value))
            << std::string(2 * (kWord - value.size()) + 1, ' ');
     }
     out_ << ' ';
@@ -334,7 +318,7 @@ void SessionPrinter::symbols(std::span<const SymbolInfo> symbols) {
   }
   for (const SymbolInfo& symbol : symbols) {
     const std::string& shown = symbol.demangled.empty() ? symbol.name : symbol.demangled;
-    out_ << format("%016" PRIx64 " (%c) ", symbol.address + symbol.offset, symbol.type) << shown;
+    out_ << sformat("%016" PRIx64 " (%c) ", symbol.address + symbol.offset, symbol.type) << shown;
     if (symbol.offset != 0) out_ << '+' << hex(symbol.offset);
     if (!symbol.module.empty()) out_ << " [" << symbol.module << ']';
     if (shown != symbol.name) out_ << " (" << symbol.name << ')';
@@ -396,12 +380,12 @@ void SessionPrinter::backtrace(const engine::Backtrace& bt) {
     out_ << '\n';
     return;
   }
-  out_ << format("PID: %-6d TASK: %016" PRIx64 "  CPU: %d  COMMAND: \"", bt.task.pid, bt.task.address, bt.cpu)
+  out_ << sformat("PID: %-6d TASK: %016" PRIx64 "  CPU: %d  COMMAND: \"", bt.task.pid, bt.task.address, bt.cpu)
        << bt.task.comm << "\"\n";
   for (const engine::Frame& f : bt.frames) {
     if (f.boundary) out_ << "    [" << f.boundary_text << "]\n";
     if (f.module == "user" && f.function.empty()) continue;  // the user-space end: its line says it all
-    out_ << format("%-3s %016" PRIx64 " ", ("#" + std::to_string(f.index)).c_str(), f.pc);
+    out_ << sformat("%-3s %016" PRIx64 " ", ("#" + std::to_string(f.index)).c_str(), f.pc);
     if (f.function.empty()) {
       out_ << "??";
     } else {

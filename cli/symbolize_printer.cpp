@@ -3,15 +3,10 @@
 #include <cstdio>
 
 #include "cli/json_writer.h"
+#include "symbolizer/printf_format.h"
 
 namespace seam::cli {
 namespace {
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 // A compiler suffix as each language's tools show it: c++filt's
 // "f(int) [clone .cold]" for C++, and "f.cold", as the kernel prints it, for

@@ -1,4 +1,5 @@
 #include "engine/flattened_dump.h"
+#include "symbolizer/printf_format.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,12 +31,6 @@ int64_t load_be64(const std::byte* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
   return static_cast<int64_t>(v);
-}
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 // Sequential reads of the stream through one buffer.

@@ -24,8 +24,6 @@ constexpr Reg kPtRegsOrder[] = {Reg::kR15, Reg::kR14, Reg::kR13, Reg::kR12, Reg:
                                 Reg::kOrigRax, Reg::kRip, Reg::kCs, Reg::kRflags, Reg::kRsp,
                                 Reg::kSs};
 
-std::string hex(uint64_t value) { return sformat("0x%" PRIx64, value); }
-
 }  // namespace
 
 struct StackTracer::ModuleOrc {

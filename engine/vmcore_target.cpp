@@ -18,6 +18,7 @@
 
 #include "engine/elf_notes.h"
 #include "engine/flattened_dump.h"
+#include "symbolizer/printf_format.h"
 
 namespace seam::engine {
 namespace {
@@ -37,12 +38,6 @@ struct KdumpFree {
   void operator()(kdump_ctx_t* ctx) const { kdump_free(ctx); }
 };
 using KdumpContext = std::unique_ptr<kdump_ctx_t, KdumpFree>;
-
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 template <typename T>
 T load(const std::vector<std::byte>& bytes, size_t offset) {
