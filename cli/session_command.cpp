@@ -343,7 +343,7 @@ Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& w
   return Invocation{
       true, [json, all, pid, cpu](Session* session, std::ostream& out) -> Result<void> {
         if (!all) {
-          Result<engine::Backtrace> bt = session->backtrace(pid, cpu);
+          Result<engine::Backtrace> bt = session->backtrace({.pid = pid, .cpu = cpu});
           if (!bt) return bt.error();
           SessionPrinter(out, json).backtrace(*bt);
           return {};
@@ -353,7 +353,7 @@ Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& w
         std::vector<engine::Backtrace> bts;
         std::optional<Error> first_error;
         for (int c = 0; c < info->cpus; ++c) {
-          Result<engine::Backtrace> bt = session->backtrace(std::nullopt, c);
+          Result<engine::Backtrace> bt = session->backtrace({.cpu = c});
           if (bt) {
             bts.push_back(std::move(*bt));
           } else if (!first_error) {

@@ -209,7 +209,9 @@ class VmcoreSession final : public Session {
     return found;
   }
 
-  Result<Backtrace> backtrace(std::optional<int> pid, std::optional<int> cpu) override {
+  Result<Backtrace> backtrace(const BacktraceRequest& request) override {
+    const std::optional<int>& pid = request.pid;
+    const std::optional<int>& cpu = request.cpu;
     LinuxKernel& k = *kernel_;
     if (auto ok = load_modules(); !ok) return ok.error();
     if (!tracer_) {

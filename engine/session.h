@@ -102,6 +102,13 @@ struct SymbolInfo {
 
 enum class AddressSpace { kVirtual, kPhysical };
 
+// An argument or local variable of a frame, printed in the frame's language.
+struct Variable {
+  std::string name;
+  std::string type;   // "const char *", "&str", "core::option::Option<&u32>"
+  std::string value;  // "0xffffffff82a0e5b8 \"sysrq triggered crash\\n\"", "<optimized out>"
+};
+
 // One frame of a backtrace. An address inside inlined code gives several
 // frames: the innermost inlined call first (inlined = true), the concrete
 // function last; they share pc, sp and cfa.
@@ -124,6 +131,17 @@ struct Frame {
   bool boundary = false;
   std::string boundary_text;  // "exception RIP: sysrq_handle_crash+0x16", "user space: RIP 0x... RSP 0x..."
   uint64_t offset = 0;        // pc - start of the concrete function (0 for inlined frames)
+  // Filled when BacktraceRequest::variables is set: the frame's parameters
+  // in declaration order, then the locals in scope at pc.
+  std::vector<Variable> args;
+  std::vector<Variable> locals;
+  std::string variables_error;  // why args/locals could not be read, "" if they were
+};
+
+struct BacktraceRequest {
+  std::optional<int> pid;  // this task
+  std::optional<int> cpu;  // else the task running on this CPU; neither: the crashed task
+  bool variables = false;  // evaluate each frame's arguments and locals
 };
 
 struct Backtrace {
@@ -158,9 +176,8 @@ class Session {
   virtual Result<SymbolInfo> symbol_at(uint64_t address) = 0;
   // Symbols named `name`: linkage name, or demangled name for Rust/C++.
   virtual Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) = 0;
-  // The stack of task `pid`, or of the task running on `cpu`; neither: the
-  // crashed task.
-  virtual Result<Backtrace> backtrace(std::optional<int> pid, std::optional<int> cpu) = 0;
+  // The stack of a task (see BacktraceRequest).
+  virtual Result<Backtrace> backtrace(const BacktraceRequest& request) = 0;
   // For completion in the interactive prompt.
   virtual std::vector<std::string> symbol_names_with_prefix(std::string_view prefix,
                                                             size_t limit) = 0;

@@ -100,7 +100,7 @@ TEST(StackTrace, CrashedTaskMatchesTheKernelsCallTrace) {
       SCOPED_TRACE(dump);
       auto session = Session::open({.vmcore = dump, .vmlinux = vmlinux_path().string()});
       ASSERT_TRUE(session) << session.error().message();
-      Result<Backtrace> bt = (*session)->backtrace(std::nullopt, std::nullopt);
+      Result<Backtrace> bt = (*session)->backtrace({});
       ASSERT_TRUE(bt) << bt.error().message();
       std::vector<std::string> names;
       for (const Frame& f : bt->frames) {
@@ -125,7 +125,7 @@ TEST(StackTrace, SleepingKthreadd) {
   ASSERT_TRUE(fs::exists(dump)) << "no vmcore corpus: run samples/kernels/make-corpus.sh";
   auto session = Session::open({.vmcore = dump.string(), .vmlinux = vmlinux_path().string()});
   ASSERT_TRUE(session) << session.error().message();
-  Result<Backtrace> bt = (*session)->backtrace(2, std::nullopt);
+  Result<Backtrace> bt = (*session)->backtrace({.pid = 2});
   ASSERT_TRUE(bt) << bt.error().message();
   EXPECT_EQ(bt->task.pid, 2);
   EXPECT_EQ(bt->task.comm, "kthreadd");
