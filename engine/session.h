@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/registers.h"
 #include "symbolizer/result.h"
 
 namespace seam::engine {
@@ -131,6 +132,10 @@ struct Frame {
   bool boundary = false;
   std::string boundary_text;  // "exception RIP: sysrq_handle_crash+0x16", "user space: RIP 0x... RSP 0x..."
   uint64_t offset = 0;        // pc - start of the concrete function (0 for inlined frames)
+  // The registers of this frame as the unwinder recovered them: all of them
+  // for the first frame and after a pt_regs boundary, else rip, rsp and the
+  // callee-saved ones it could restore; the others are unknown.
+  Registers registers;
   // Filled when BacktraceRequest::variables is set: the frame's parameters
   // in declaration order, then the locals in scope at pc.
   std::vector<Variable> args;

@@ -173,9 +173,11 @@ std::vector<StackTracer::Stack> StackTracer::stacks_of(uint64_t task, int cpu,
   return stacks;
 }
 
-void StackTracer::add_frames(Backtrace& bt, uint64_t pc, uint64_t sp, std::optional<uint64_t> cfa,
+void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional<uint64_t> cfa,
                              bool exact, const std::string& unwound_by, bool boundary,
                              const std::string& boundary_kind) {
+  uint64_t pc = regs.get(Reg::kRip).value_or(0);
+  uint64_t sp = regs.get(Reg::kRsp).value_or(0);
   uint64_t lookup = exact ? pc : pc - 1;
   Symbolized symbolized;
   std::string module;
@@ -209,6 +211,7 @@ void StackTracer::add_frames(Backtrace& bt, uint64_t pc, uint64_t sp, std::optio
     f.inlined = sf.inlined;
     if (!sf.inlined && sf.function_start) f.offset = pc - (sf.function_start + start_runtime_delta);
     f.unwound_by = unwound_by;
+    f.registers = regs;
     bt.frames.push_back(std::move(f));
   }
   if (bt.frames.size() == first) {
@@ -218,6 +221,7 @@ void StackTracer::add_frames(Backtrace& bt, uint64_t pc, uint64_t sp, std::optio
     f.cfa = cfa.value_or(0);
     f.module = module;
     f.unwound_by = unwound_by;
+    f.registers = regs;
     bt.frames.push_back(std::move(f));
   }
   for (size_t i = first; i < bt.frames.size(); ++i) bt.frames[i].index = static_cast<int>(i);
@@ -269,7 +273,7 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
       bt.end_reason = "no pc or sp";
       break;
     }
-    add_frames(bt, *pc, *sp, std::nullopt, exact, unwound_by, boundary, "exception");
+    add_frames(bt, regs, std::nullopt, exact, unwound_by, boundary, "exception");
     if (static_cast<int>(bt.frames.size()) >= kMaxFrames) {
       bt.end_reason = "stopped after " + std::to_string(kMaxFrames) + " frames";
       break;

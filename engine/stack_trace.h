@@ -59,7 +59,7 @@ class StackTracer {
   Result<void> open_vmlinux_orc();
   std::vector<Stack> stacks_of(uint64_t task, int cpu, std::vector<std::string>& notes);
   Backtrace unwind(Registers regs, uint64_t task, int cpu, bool first_is_exact);
-  void add_frames(Backtrace& bt, uint64_t pc, uint64_t sp, std::optional<uint64_t> cfa, bool exact,
+  void add_frames(Backtrace& bt, const Registers& regs, std::optional<uint64_t> cfa, bool exact,
                   const std::string& unwound_by, bool boundary, const std::string& boundary_kind);
   std::optional<OrcEntry> orc_lookup(uint64_t pc, std::string& error);
   ModuleOrc* module_orc(uint64_t pc);
