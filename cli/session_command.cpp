@@ -22,6 +22,7 @@
 #include "cli/prompt.h"
 #include "cli/session_printer.h"
 #include "engine/session.h"
+#include "symbolizer/printf_format.h"
 
 namespace seam::cli {
 namespace {
@@ -315,55 +316,137 @@ Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& 
                     }};
 }
 
-Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& words, bool json) {
-  bool all = false;
-  std::string cpu_text;
-  parser.flag("-a", "--all", "the task running on every CPU", &all);
-  parser.option("", "--cpu", "N", "the task running on CPU N", &cpu_text);
-  parser.flag("", "--json", "print a JSON object (an array with -a)", &json);
-  Result<std::vector<std::string>> positional = parse_words(parser, words);
-  if (!positional) return positional.error();
-  if (parser.help_requested()) return print_text(parser.help());
-  if (positional->size() > 1) return Error("bt: one PID at a time (usage: bt [PID | -a | --cpu N])");
+// Which task a bt or frame command is about: a PID, the task on a CPU, or
+// (neither) the crashed task.
+struct TaskSelection {
   std::optional<int> pid;
   std::optional<int> cpu;
-  if (!positional->empty()) {
-    Result<uint64_t> parsed = parse_count(positional->front());
-    if (!parsed || *parsed > 0x7fffffff) return Error("bt: '" + positional->front() + "' is not a PID");
-    pid = static_cast<int>(*parsed);
+};
+
+Result<TaskSelection> parse_task_selection(const std::string& command,
+                                           const std::vector<std::string>& pids,
+                                           const std::string& cpu_text) {
+  TaskSelection selection;
+  if (pids.size() > 1) return Error(command + ": one PID at a time");
+  if (!pids.empty()) {
+    Result<uint64_t> parsed = parse_count(pids.front());
+    if (!parsed || *parsed > 0x7fffffff) {
+      return Error(command + ": '" + pids.front() + "' is not a PID");
+    }
+    selection.pid = static_cast<int>(*parsed);
   }
   if (!cpu_text.empty()) {
     Result<uint64_t> parsed = parse_count(cpu_text);
-    if (!parsed || *parsed > 0xffff) return Error("bt: '" + cpu_text + "' is not a CPU number");
-    cpu = static_cast<int>(*parsed);
+    if (!parsed || *parsed > 0xffff) {
+      return Error(command + ": '" + cpu_text + "' is not a CPU number");
+    }
+    selection.cpu = static_cast<int>(*parsed);
   }
-  if ((pid ? 1 : 0) + (cpu ? 1 : 0) + (all ? 1 : 0) > 1) {
-    return Error("bt: give one of PID, -a and --cpu N");
+  if (selection.pid && selection.cpu) return Error(command + ": give a PID or --cpu N, not both");
+  return selection;
+}
+
+// bt -a: the task running on each CPU; bt -A: every task. A task whose stack
+// cannot be read does not stop the others: its error is returned at the end.
+Result<void> run_many_backtraces(Session* session, std::ostream& out, bool json, bool variables,
+                                 bool every_task) {
+  std::vector<engine::BacktraceRequest> requests;
+  if (every_task) {
+    Result<std::vector<engine::Task>> tasks = session->tasks();
+    if (!tasks) return tasks.error();
+    for (const engine::Task& t : *tasks) {
+      // Idle tasks share PID 0: name them by their CPU.
+      if (t.pid == 0) {
+        requests.push_back({.cpu = t.cpu, .variables = variables});
+      } else {
+        requests.push_back({.pid = t.pid, .variables = variables});
+      }
+    }
+  } else {
+    Result<engine::SystemInfo> info = session->system_info();
+    if (!info) return info.error();
+    for (int c = 0; c < info->cpus; ++c) requests.push_back({.cpu = c, .variables = variables});
   }
-  return Invocation{
-      true, [json, all, pid, cpu](Session* session, std::ostream& out) -> Result<void> {
-        if (!all) {
-          Result<engine::Backtrace> bt = session->backtrace({.pid = pid, .cpu = cpu});
-          if (!bt) return bt.error();
-          SessionPrinter(out, json).backtrace(*bt);
-          return {};
-        }
-        Result<engine::SystemInfo> info = session->system_info();
-        if (!info) return info.error();
-        std::vector<engine::Backtrace> bts;
-        std::optional<Error> first_error;
-        for (int c = 0; c < info->cpus; ++c) {
-          Result<engine::Backtrace> bt = session->backtrace({.cpu = c});
-          if (bt) {
-            bts.push_back(std::move(*bt));
-          } else if (!first_error) {
-            first_error = bt.error().context("CPU " + std::to_string(c));
-          }
-        }
-        SessionPrinter(out, json).backtraces(bts);
-        if (first_error) return *first_error;
-        return {};
-      }};
+  std::vector<engine::Backtrace> bts;
+  std::optional<Error> first_error;
+  for (const engine::BacktraceRequest& request : requests) {
+    Result<engine::Backtrace> bt = session->backtrace(request);
+    if (bt) {
+      bts.push_back(std::move(*bt));
+    } else if (!first_error) {
+      first_error = bt.error().context(request.pid ? "PID " + std::to_string(*request.pid)
+                                                   : "CPU " + std::to_string(*request.cpu));
+    }
+  }
+  SessionPrinter(out, json).backtraces(bts, variables);
+  if (first_error) return *first_error;
+  return {};
+}
+
+Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  bool all_cpus = false;
+  bool all_tasks = false;
+  bool variables = false;
+  std::string cpu_text;
+  parser.flag("-a", "--all", "the task running on every CPU", &all_cpus);
+  parser.flag("-A", "--all-tasks", "every task (as crash's foreach bt)", &all_tasks);
+  parser.option("", "--cpu", "N", "the task running on CPU N", &cpu_text);
+  parser.flag("-f", "--locals", "each frame's arguments and local variables", &variables);
+  parser.flag("", "--json", "print a JSON object (an array with -a or -A)", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  Result<TaskSelection> selection = parse_task_selection("bt", *positional, cpu_text);
+  if (!selection) return selection.error();
+  int chosen = (selection->pid ? 1 : 0) + (selection->cpu ? 1 : 0) + (all_cpus ? 1 : 0) +
+               (all_tasks ? 1 : 0);
+  if (chosen > 1) return Error("bt: give one of PID, -a, -A and --cpu N");
+  return Invocation{true,
+                    [json, all_cpus, all_tasks, variables, selection = *selection](
+                        Session* session, std::ostream& out) -> Result<void> {
+                      if (all_cpus || all_tasks) {
+                        return run_many_backtraces(session, out, json, variables, all_tasks);
+                      }
+                      Result<engine::Backtrace> bt = session->backtrace(
+                          {.pid = selection.pid, .cpu = selection.cpu, .variables = variables});
+                      if (!bt) return bt.error();
+                      SessionPrinter(out, json).backtrace(*bt, variables);
+                      return {};
+                    }};
+}
+
+Result<Invocation> parse_frame(ArgParser& parser, const std::vector<std::string>& words,
+                               bool json) {
+  std::string cpu_text;
+  std::string pid_text;
+  parser.option("-p", "--pid", "PID", "a frame of task PID's stack", &pid_text);
+  parser.option("", "--cpu", "N", "a frame of the stack of the task running on CPU N", &cpu_text);
+  parser.flag("", "--json", "print a JSON object", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (positional->size() != 1)
+    return Error("frame: which frame? (usage: frame N [--pid PID | --cpu N])");
+  Result<uint64_t> index = parse_count(positional->front());
+  if (!index || *index > 0xffff)
+    return Error("frame: '" + positional->front() + "' is not a frame number");
+  std::vector<std::string> pids;
+  if (!pid_text.empty()) pids.push_back(pid_text);
+  Result<TaskSelection> selection = parse_task_selection("frame", pids, cpu_text);
+  if (!selection) return selection.error();
+  return Invocation{true,
+                    [json, index = static_cast<int>(*index), selection = *selection](
+                        Session* session, std::ostream& out) -> Result<void> {
+                      Result<engine::Backtrace> bt = session->backtrace(
+                          {.pid = selection.pid, .cpu = selection.cpu, .variables = true});
+                      if (!bt) return bt.error();
+                      if (index >= static_cast<int>(bt->frames.size())) {
+                        return Error(sformat("frame: the stack of PID %d has frames #0 to #%zu",
+                                             bt->task.pid, bt->frames.size() - 1));
+                      }
+                      SessionPrinter(out, json).frame(*bt, bt->frames[index]);
+                      return {};
+                    }};
 }
 
 Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words, bool json);
@@ -392,12 +475,18 @@ constexpr CommandSpec kCommands[] = {
      "shows the symbol containing it; a NAME (linkage or demangled) every symbol\n"
      "so named.",
      parse_sym},
-    {"bt", "[-a | --cpu N]", "[PID]", "the kernel stack of a task",
+    {"bt", "[-f] [-a | -A | --cpu N]", "[PID]", "the kernel stack of a task",
      "The crashed task's stack, or task PID's, or the task running on CPU N (-a: on\n"
-     "every CPU): ORC unwinding as the kernel's own, frame pointers where there is\n"
-     "no ORC, each frame with its inlined calls, source and module; exception and\n"
-     "interrupt boundaries (pt_regs) on a line of their own.",
+     "every CPU, -A: every task): ORC unwinding as the kernel's own, then DWARF CFI,\n"
+     "then frame pointers; each frame with its inlined calls, language, source and\n"
+     "module; exception and interrupt boundaries (pt_regs) on a line of their own.\n"
+     "-f adds each frame's arguments and locals, printed in the frame's language.",
      parse_bt},
+    {"frame", "[--pid PID | --cpu N]", "N", "one frame of a stack, with its variables",
+     "Frame N of the crashed task's stack (or of task PID's, or of the task on CPU\n"
+     "N), numbered as bt numbers them: its source position, arguments, locals and\n"
+     "the registers the unwinder recovered for it.",
+     parse_frame},
     {"help", "", "[COMMAND]", "list the commands, or describe one", "", parse_help},
 };
 

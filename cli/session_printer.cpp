@@ -61,7 +61,7 @@ std::string format_uptime(double seconds) {
   std::string text;
   if (days > 0) text = sformat("%" PRIu64 " %s, ", days, days == 1 ? "day" : "days");
   text += sformat("%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 " (%.2f s)", total % 86400 / 3600,
-                 total % 3600 / 60, total % 60, seconds);
+                  total % 3600 / 60, total % 60, seconds);
   return text;
 }
 
@@ -168,7 +168,7 @@ void SessionPrinter::log(std::span<const LogRecord> records) {
   }
   for (const LogRecord& record : records) {
     std::string stamp = sformat("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
-                               record.timestamp_ns % 1000000000 / 1000);
+                                record.timestamp_ns % 1000000000 / 1000);
     // As dmesg and drgn's get_dmesg() print it: the timestamp once, further
     // lines of a multi-line record (a Call Trace, a register dump) bare.
     out_ << stamp << record.text << '\n';
@@ -204,7 +204,7 @@ void SessionPrinter::tasks(std::span<const Task> tasks) {
   out_ << "   PID    PPID  CPU  TASK              ST  COMM\n";
   for (const Task& task : tasks) {
     out_ << sformat("%c%5d  %6d  %3d  %-16" PRIx64 "  %-2c  ", task.active_cpu >= 0 ? '>' : ' ',
-                   task.pid, task.ppid, task.cpu, task.address, task.state);
+                    task.pid, task.ppid, task.cpu, task.address, task.state);
     if (task.kernel_thread) {
       out_ << '[' << task.comm << "]\n";
     } else {
@@ -245,7 +245,7 @@ void SessionPrinter::modules(std::span<const ModuleInfo> modules) {
   out_ << sformat("%-*s  %-16s  %8s  %s\n", width, "NAME", "BASE", "SIZE", "DEBUG INFO");
   for (const ModuleInfo& module : modules) {
     out_ << sformat("%-*s  %-16" PRIx64 "  %8" PRIu64 "  ", width, module.name.c_str(), module.base,
-                   module.size)
+                    module.size)
          << (module.debug_file.empty() ? "-" : module.debug_file) << '\n';
   }
 }
@@ -335,88 +335,215 @@ void SessionPrinter::symbols(std::span<const SymbolInfo> symbols) {
 namespace seam::cli {
 namespace {
 
-void backtrace_json(JsonWriter& json, const engine::Backtrace& bt) {
+void variables_json(JsonWriter& json, const char* key, const std::vector<engine::Variable>& vars) {
+  json.key(key).begin_array();
+  for (const engine::Variable& v : vars) {
+    json.begin_object();
+    json.key("name").value(v.name);
+    json.key("type").value(v.type);
+    json.key("value").value(v.value);
+    json.end_object();
+  }
+  json.end_array();
+}
+
+void registers_json(JsonWriter& json, const engine::Registers& regs) {
+  json.key("registers").begin_object();
+  for (size_t i = 0; i < engine::kRegCount; ++i) {
+    auto reg = static_cast<engine::Reg>(i);
+    if (auto value = regs.get(reg)) json.key(std::string(engine::reg_name(reg))).value(hex(*value));
+  }
+  json.end_object();
+}
+
+void frame_json(JsonWriter& json, const engine::Frame& f, bool variables, bool registers) {
+  json.begin_object();
+  json.key("index").value(f.index);
+  json.key("pc").value(hex(f.pc));
+  json.key("sp").value(hex(f.sp));
+  json.key("cfa");
+  if (f.cfa)
+    json.value(hex(f.cfa));
+  else
+    json.null();
+  json.key("language").value(f.language);
+  json.key("function").value(f.function);
+  json.key("linkage_name").value(f.linkage_name);
+  json.key("offset").value(f.offset);
+  json.key("module").value(f.module);
+  json.key("file");
+  if (f.file.empty())
+    json.null();
+  else
+    json.value(f.file);
+  json.key("line");
+  if (f.line > 0)
+    json.value(f.line);
+  else
+    json.null();
+  json.key("column");
+  if (f.column > 0)
+    json.value(f.column);
+  else
+    json.null();
+  json.key("inlined").value(f.inlined);
+  json.key("unwound_by").value(f.unwound_by);
+  json.key("boundary");
+  if (f.boundary)
+    json.value(f.boundary_text);
+  else
+    json.null();
+  if (variables) {
+    variables_json(json, "args", f.args);
+    variables_json(json, "locals", f.locals);
+    json.key("variables_error");
+    if (f.variables_error.empty())
+      json.null();
+    else
+      json.value(f.variables_error);
+  }
+  if (registers) registers_json(json, f.registers);
+  json.end_object();
+}
+
+void backtrace_json(JsonWriter& json, const engine::Backtrace& bt, bool variables) {
   json.begin_object();
   json.key("pid").value(bt.task.pid);
   json.key("task").value(hex(bt.task.address));
   json.key("command").value(bt.task.comm);
   json.key("cpu").value(bt.cpu);
   json.key("frames").begin_array();
-  for (const engine::Frame& f : bt.frames) {
-    json.begin_object();
-    json.key("index").value(f.index);
-    json.key("pc").value(hex(f.pc));
-    json.key("sp").value(hex(f.sp));
-    json.key("cfa");
-    if (f.cfa) json.value(hex(f.cfa)); else json.null();
-    json.key("language").value(f.language);
-    json.key("function").value(f.function);
-    json.key("linkage_name").value(f.linkage_name);
-    json.key("offset").value(f.offset);
-    json.key("module").value(f.module);
-    json.key("file");
-    if (f.file.empty()) json.null(); else json.value(f.file);
-    json.key("line");
-    if (f.line > 0) json.value(f.line); else json.null();
-    json.key("column");
-    if (f.column > 0) json.value(f.column); else json.null();
-    json.key("inlined").value(f.inlined);
-    json.key("unwound_by").value(f.unwound_by);
-    json.key("boundary");
-    if (f.boundary) json.value(f.boundary_text); else json.null();
-    json.end_object();
-  }
+  for (const engine::Frame& f : bt.frames) frame_json(json, f, variables, false);
   json.end_array();
   json.key("end_reason").value(bt.end_reason);
   json.end_object();
 }
 
+bool is_rust(const engine::Frame& f) {
+  return f.language == "rust";
+}
+
+// "int key", "const char *fmt", "key: i32": a declaration in the frame's language.
+std::string declaration(const engine::Frame& f, const engine::Variable& v) {
+  if (v.type.empty()) return v.name;
+  if (is_rust(f)) return v.name + ": " + v.type;
+  // C and C++: the name goes after the type, glued to a trailing '*' or '&'.
+  if (v.type.ends_with('*') || v.type.ends_with('&')) return v.type + v.name;
+  // Arrays: "int[4]" -> "int name[4]".
+  if (size_t bracket = v.type.find('['); bracket != std::string::npos && v.type.ends_with(']')) {
+    return v.type.substr(0, bracket) + " " + v.name + v.type.substr(bracket);
+  }
+  return v.type + " " + v.name;
+}
+
+void print_variables(std::ostream& out, const engine::Frame& f) {
+  auto group = [&](const char* label, const std::vector<engine::Variable>& vars) {
+    for (size_t i = 0; i < vars.size(); ++i) {
+      out << (i == 0 ? label : "              ") << declaration(f, vars[i]) << " = "
+          << vars[i].value << '\n';
+    }
+  };
+  group("      args:   ", f.args);
+  group("      locals: ", f.locals);
+  if (!f.variables_error.empty()) out << "      (" << f.variables_error << ")\n";
+}
+
+void print_frame_line(std::ostream& out, const engine::Frame& f) {
+  if (f.boundary) out << "    [" << f.boundary_text << "]\n";
+  if (f.module == "user" && f.function.empty()) return;  // the user-space end: its line says it all
+  out << sformat("%-3s %016" PRIx64 " ", ("#" + std::to_string(f.index)).c_str(), f.pc);
+  if (f.function.empty()) {
+    out << "??";
+  } else {
+    out << f.function;
+    if (!f.inlined && f.offset) out << '+' << hex(f.offset);
+  }
+  if (!f.module.empty()) out << " [" << f.module << ']';
+  if (f.inlined) out << " [inlined]";
+  if (!f.language.empty() && f.language != "c" && f.module != "user")
+    out << " [" << f.language << ']';
+  if (!f.file.empty()) {
+    out << ' ' << f.file;
+    if (f.line > 0) out << ':' << f.line;
+  }
+  out << '\n';
+}
+
+void print_task_header(std::ostream& out, const engine::Backtrace& bt) {
+  out << sformat("PID: %-6d TASK: %016" PRIx64 "  CPU: %d  COMMAND: \"", bt.task.pid,
+                 bt.task.address, bt.cpu)
+      << bt.task.comm << "\"\n";
+}
+
 }  // namespace
 
-void SessionPrinter::backtrace(const engine::Backtrace& bt) {
+void SessionPrinter::backtrace(const engine::Backtrace& bt, bool variables) {
   if (json_) {
     JsonWriter json(out_);
-    backtrace_json(json, bt);
+    backtrace_json(json, bt, variables);
     out_ << '\n';
     return;
   }
-  out_ << sformat("PID: %-6d TASK: %016" PRIx64 "  CPU: %d  COMMAND: \"", bt.task.pid, bt.task.address, bt.cpu)
-       << bt.task.comm << "\"\n";
+  print_task_header(out_, bt);
   for (const engine::Frame& f : bt.frames) {
-    if (f.boundary) out_ << "    [" << f.boundary_text << "]\n";
-    if (f.module == "user" && f.function.empty()) continue;  // the user-space end: its line says it all
-    out_ << sformat("%-3s %016" PRIx64 " ", ("#" + std::to_string(f.index)).c_str(), f.pc);
-    if (f.function.empty()) {
-      out_ << "??";
-    } else {
-      out_ << f.function;
-      if (!f.inlined && f.offset) out_ << '+' << hex(f.offset);
-    }
-    if (!f.module.empty()) out_ << " [" << f.module << ']';
-    if (f.inlined) out_ << " [inlined]";
-    if (!f.file.empty()) {
-      out_ << ' ' << f.file;
-      if (f.line > 0) out_ << ':' << f.line;
-    }
-    out_ << '\n';
+    print_frame_line(out_, f);
+    if (variables && f.module != "user") print_variables(out_, f);
   }
   if (bt.end_reason != "user space" && bt.end_reason != "end of stack") {
     out_ << "    (the backtrace stops: " << bt.end_reason << ")\n";
   }
 }
 
-void SessionPrinter::backtraces(std::span<const engine::Backtrace> bts) {
+void SessionPrinter::backtraces(std::span<const engine::Backtrace> bts, bool variables) {
   if (json_) {
     JsonWriter json(out_);
     json.begin_array();
-    for (const engine::Backtrace& bt : bts) backtrace_json(json, bt);
+    for (const engine::Backtrace& bt : bts) backtrace_json(json, bt, variables);
     json.end_array();
     out_ << '\n';
     return;
   }
   for (size_t i = 0; i < bts.size(); ++i) {
     if (i) out_ << '\n';
-    backtrace(bts[i]);
+    backtrace(bts[i], variables);
+  }
+}
+
+void SessionPrinter::frame(const engine::Backtrace& bt, const engine::Frame& f) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_object();
+    json.key("pid").value(bt.task.pid);
+    json.key("task").value(hex(bt.task.address));
+    json.key("cpu").value(bt.cpu);
+    json.key("frame");
+    frame_json(json, f, true, true);
+    json.end_object();
+    out_ << '\n';
+    return;
+  }
+  print_task_header(out_, bt);
+  print_frame_line(out_, f);
+  out_ << "      unwound by " << f.unwound_by;
+  if (f.cfa) out_ << ", CFA " << hex(f.cfa);
+  out_ << '\n';
+  print_variables(out_, f);
+  std::string line;
+  int in_line = 0;
+  for (size_t i = 0; i < engine::kRegCount; ++i) {
+    auto reg = static_cast<engine::Reg>(i);
+    auto value = f.registers.get(reg);
+    if (!value) continue;
+    line += sformat("  %6s: %016" PRIx64, std::string(engine::reg_name(reg)).c_str(), *value);
+    if (++in_line == 3) {
+      out_ << "    " << line << '\n';
+      line.clear();
+      in_line = 0;
+    }
+  }
+  if (!line.empty()) out_ << "    " << line << '\n';
+  if (!f.inlined && f.index > 0) {
+    out_ << "      (registers not listed were not saved where the unwinder could find them)\n";
   }
 }
 

@@ -16,6 +16,9 @@
 //   sym   "ffffffff8f9c5a40 (T) sysrq_handle_crash+0x10 [vmlinux] drivers/tty/sysrq.c:150"
 //   bt    "PID: 1  TASK: ffff...  CPU: 0  COMMAND: \"init\"", then
 //         "#0  ffffffff8f9c5a46 sysrq_handle_crash+0x16 [vmlinux] drivers/tty/sysrq.c:150"
+//   bt -f, after each frame, declarations in the frame's language:
+//         "      args:   int key = 99"         (C, C++)
+//         "      locals: cb: &dyn Fn() = ..."  (Rust)
 // In JSON every address is a string "0x..." in lower-case hex.
 #pragma once
 
@@ -43,9 +46,12 @@ class SessionPrinter {
   void symbols(std::span<const engine::SymbolInfo> symbols);
   // `bt`: a header line, then one line per frame (inlined frames marked
   // "[inlined]", pt_regs boundaries on a line of their own), then why it ends.
-  void backtrace(const engine::Backtrace& bt);
-  // `bt -a`: one backtrace after the other (JSON: an array of them).
-  void backtraces(std::span<const engine::Backtrace> bts);
+  // With `variables` (bt -f) each frame's arguments and locals follow it.
+  void backtrace(const engine::Backtrace& bt, bool variables = false);
+  // `bt -a`, `bt -A`: one backtrace after the other (JSON: an array of them).
+  void backtraces(std::span<const engine::Backtrace> bts, bool variables = false);
+  // `frame N`: the frame's line, its variables, and its known registers.
+  void frame(const engine::Backtrace& bt, const engine::Frame& frame);
 
  private:
   std::ostream& out_;
