@@ -137,6 +137,7 @@ Result<std::vector<ModuleInfo>> read_modules(LinuxKernel& kernel) {
     Result<std::string> name = kernel.read_member_string(module, "module", "name");
     if (!name) return name.error().context(sformat("reading module 0x%" PRIx64, module));
     info.name = *name;
+    info.address = module;
     if (auto v = memory.read_u64(module + base->offset)) info.base = *v;
     if (auto v = memory.read_unsigned(module + size->offset, size->size)) info.size = *v;
     if (auto v = kernel.read_member(module, "module", "state")) info.state = state_name(*v);

@@ -12,6 +12,7 @@
 #include "engine/kernel_modules.h"
 #include "engine/kernel_tasks.h"
 #include "engine/linux_kernel.h"
+#include "engine/module_kallsyms.h"
 #include "engine/printk_log.h"
 #include "engine/stack_trace.h"
 #include "engine/vmcore_target.h"
@@ -55,6 +56,8 @@ std::optional<uint64_t> parse_number(std::string_view text) {
 struct LoadedModule {
   ModuleInfo info;
   std::unique_ptr<Binary> binary;  // null without a .ko
+  // Without a .ko: the symbols the kernel keeps for it, read on first need.
+  std::optional<Result<ModuleKallsyms>> kallsyms;
 };
 
 class VmcoreSession final : public Session {
@@ -145,7 +148,7 @@ class VmcoreSession final : public Session {
     if (!symbols) return symbols.error();
     if (symbols->empty()) {
       return Error("no symbol '" + std::string(text) + "' in " + vmlinux_->path() +
-                   (modules_loaded_ ? " or the modules' .ko files" : ""));
+                   (modules_loaded_ ? " or the modules' symbols" : ""));
     }
     return symbols->front().address + offset;
   }
@@ -171,9 +174,18 @@ class VmcoreSession final : public Session {
         if (!in_section) continue;
       }
       if (!m.binary) {
-        return Error(sformat("0x%" PRIx64 " is in module %s, whose .ko was not given: pass it "
-                             "(or its directory) with -s",
-                             address, m.info.name.c_str()));
+        Result<ModuleKallsyms>& table = kallsyms_of(m);
+        if (!table) {
+          return table.error().context(sformat("0x%" PRIx64 " is in module %s, whose .ko was not "
+                                               "given (pass it or its directory with -s)",
+                                               address, m.info.name.c_str()));
+        }
+        if (auto match = table->lookup(address)) {
+          fill(info, *match->symbol, m.info.name);
+          info.offset = match->offset;
+          return info;
+        }
+        continue;
       }
       if (auto match = m.binary->symbols().lookup(address)) {
         fill(info, *match, match->address, m.info.name);
@@ -198,7 +210,17 @@ class VmcoreSession final : public Session {
     }
     if (auto ok = load_modules(); !ok) return ok.error();
     for (LoadedModule& m : modules_) {
-      if (!m.binary) continue;
+      if (!m.binary) {
+        // A module whose kallsyms cannot be read just has no names to offer.
+        if (Result<ModuleKallsyms>& table = kallsyms_of(m)) {
+          for (const KallsymsSymbol* symbol : table->find(name)) {
+            SymbolInfo info;
+            fill(info, *symbol, m.info.name);
+            found.push_back(std::move(info));
+          }
+        }
+        continue;
+      }
       for (const SymbolMatch& match : m.binary->symbols().find(name)) {
         if (match.type == 'N' || match.type == 'U') continue;
         SymbolInfo info;
@@ -370,6 +392,22 @@ class VmcoreSession final : public Session {
     auto start = vmlinux_->symbol_address("_text");
     auto end = vmlinux_->symbol_address("_end");
     return start && end && link >= *start && link < *end;
+  }
+
+  Result<ModuleKallsyms>& kallsyms_of(LoadedModule& m) {
+    if (!m.kallsyms) m.kallsyms = ModuleKallsyms::read(*kernel_, m.info.address, m.info.name);
+    return *m.kallsyms;
+  }
+
+  // kallsyms has no source positions; its size is the distance to the next
+  // symbol, as the kernel prints it.
+  static void fill(SymbolInfo& info, const KallsymsSymbol& symbol, const std::string& module) {
+    info.address = symbol.address;
+    info.size = symbol.end - symbol.address;
+    info.name = symbol.name;
+    info.demangled = symbol.demangled;
+    info.module = module;
+    info.type = symbol.type;
   }
 
   static void fill(SymbolInfo& info, const SymbolMatch& match, uint64_t address, const std::string& module) {

@@ -82,6 +82,7 @@ struct LogRecord {
 
 struct ModuleInfo {
   std::string name;
+  uint64_t address = 0;  // struct module *
   uint64_t base = 0;   // core text start
   uint64_t size = 0;   // core size
   std::string state;   // "live", "coming", "going", "unformed"
