@@ -18,17 +18,48 @@ constexpr uint64_t kExceptionStacksFallback = 64 * 1024;
 
 // struct pt_regs (arch/x86/include/asm/ptrace.h), x86-64: fixed by the entry code.
 constexpr uint64_t kPtRegsSize = 21 * 8;
-constexpr Reg kPtRegsOrder[] = {Reg::kR15, Reg::kR14, Reg::kR13, Reg::kR12, Reg::kRbp,
-                                Reg::kRbx, Reg::kR11, Reg::kR10, Reg::kR9,  Reg::kR8,
-                                Reg::kRax, Reg::kRcx, Reg::kRdx, Reg::kRsi, Reg::kRdi,
-                                Reg::kOrigRax, Reg::kRip, Reg::kCs, Reg::kRflags, Reg::kRsp,
-                                Reg::kSs};
+constexpr Reg kPtRegsOrder[] = {
+    Reg::kR15, Reg::kR14,     Reg::kR13, Reg::kR12, Reg::kRbp,    Reg::kRbx, Reg::kR11,
+    Reg::kR10, Reg::kR9,      Reg::kR8,  Reg::kRax, Reg::kRcx,    Reg::kRdx, Reg::kRsi,
+    Reg::kRdi, Reg::kOrigRax, Reg::kRip, Reg::kCs,  Reg::kRflags, Reg::kRsp, Reg::kSs};
+
+// What objtool can write (orc_types.h): anything else is a corrupt table, and
+// following it would print frames that are not there.
+bool orc_entry_valid(const OrcEntry& e) {
+  if (static_cast<int>(e.type) > static_cast<int>(OrcType::kRegsPartial)) return false;
+  switch (e.sp_reg) {
+    case OrcReg::kUndefined:
+    case OrcReg::kDx:
+    case OrcReg::kDi:
+    case OrcReg::kBp:
+    case OrcReg::kSp:
+    case OrcReg::kR10:
+    case OrcReg::kR13:
+    case OrcReg::kBpIndirect:
+    case OrcReg::kSpIndirect: break;
+    default: return false;
+  }
+  return e.bp_reg == OrcReg::kUndefined || e.bp_reg == OrcReg::kPrevSp || e.bp_reg == OrcReg::kBp;
+}
 
 }  // namespace
 
 struct StackTracer::ModuleOrc {
   uint64_t base = 0, size = 0;
+  // The init sections (init_layout), present while a module loads: a crash
+  // in its init function runs there.
+  uint64_t init_base = 0, init_size = 0;
   std::optional<OrcTable> table;
+  std::string error;
+};
+
+struct StackTracer::CfiNext {
+  Registers registers;
+  uint64_t cfa = 0;
+};
+
+struct StackTracer::CfiCache {
+  std::optional<CfiTable> table;
   std::string error;
 };
 
@@ -72,6 +103,40 @@ bool StackTracer::in_vmlinux_text(uint64_t pc) {
   return link >= text_->first && link < text_->second;
 }
 
+bool StackTracer::is_kernel_code(uint64_t pc) {
+  return in_vmlinux_text(pc) || code_module(pc) != nullptr || module_orc(pc) != nullptr;
+}
+
+Binary* StackTracer::binary_of(uint64_t pc, uint64_t& file_address) {
+  if (in_vmlinux_text(pc)) {
+    file_address = kernel_.to_link(pc);
+    return &kernel_.vmlinux();
+  }
+  const CodeModule* m = code_module(pc);
+  file_address = pc;  // the .ko's sections are placed where the kernel loaded them
+  return m ? m->binary : nullptr;
+}
+
+// CFI is opened only when ORC has no answer (frame-pointer kernels, modules
+// without ORC), so a kernel with ORC never pays for it.
+const CfiTable* StackTracer::cfi_of(Binary* binary, std::string& error) {
+  std::unique_ptr<CfiCache>& cache = cfi_[binary];
+  if (!cache) {
+    cache = std::make_unique<CfiCache>();
+    Result<CfiTable> table = CfiTable::open(binary->dwarf(), binary->elf(), binary->path());
+    if (table) {
+      cache->table = std::move(*table);
+    } else {
+      cache->error = table.error().message();
+    }
+  }
+  if (!cache->table) {
+    error = cache->error;
+    return nullptr;
+  }
+  return &*cache->table;
+}
+
 // A module's ORC from the running kernel: mod->arch.orc_unwind_ip[num_orcs]
 // (self-relative int32) and mod->arch.orc_unwind[num_orcs] (6-byte entries).
 StackTracer::ModuleOrc* StackTracer::module_orc(uint64_t pc) {
@@ -95,6 +160,12 @@ StackTracer::ModuleOrc* StackTracer::module_orc(uint64_t pc) {
           auto orc = std::make_unique<ModuleOrc>();
           orc->base = *base;
           orc->size = *size;
+          auto init_base = k.read_member(mod, "module", "init_layout.base");
+          auto init_size = k.read_member(mod, "module", "init_layout.size");
+          if (init_base && init_size && *init_base && *init_size < (1u << 30)) {
+            orc->init_base = *init_base;
+            orc->init_size = *init_size;
+          }
           if (!ips || !entries || !count) {
             orc->error = "module " + *name + ": no ORC fields in struct module";
           } else if (*count == 0 || *count > (1u << 22)) {
@@ -124,6 +195,21 @@ StackTracer::ModuleOrc* StackTracer::module_orc(uint64_t pc) {
   }
   for (auto& [name, orc] : module_orcs_) {
     if (pc >= orc->base && pc < orc->base + orc->size) return orc.get();
+    if (pc >= orc->init_base && pc < orc->init_base + orc->init_size) return orc.get();
+  }
+  return nullptr;
+}
+
+const CodeModule* StackTracer::code_module(uint64_t pc) {
+  for (const CodeModule& m : modules_) {
+    if (pc >= m.base && pc < m.base + m.size) return &m;
+  }
+  module_orc(pc);  // reads the module list once, with each module's init range
+  for (auto& [name, orc] : module_orcs_) {
+    if (pc < orc->init_base || pc >= orc->init_base + orc->init_size) continue;
+    for (const CodeModule& m : modules_) {
+      if (m.name == name) return &m;
+    }
   }
   return nullptr;
 }
@@ -148,7 +234,7 @@ std::optional<OrcEntry> StackTracer::orc_lookup(uint64_t pc, std::string& error)
 }
 
 std::vector<StackTracer::Stack> StackTracer::stacks_of(uint64_t task, int cpu,
-                                                        std::vector<std::string>& notes) {
+                                                       std::vector<std::string>& notes) {
   std::vector<Stack> stacks;
   if (auto stack = kernel_.read_member(task, "task_struct", "stack")) {
     stacks.push_back({*stack, *stack + kThreadSize, "task"});
@@ -188,11 +274,9 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
     start_runtime_delta = pc - kernel_.to_link(pc);
   }
   if (module.empty()) {
-    for (const CodeModule& m : modules_) {
-      if (pc < m.base || pc >= m.base + m.size) continue;
-      module = m.name;
-      if (m.binary) symbolized = m.binary->symbolize(lookup);
-      break;
+    if (const CodeModule* m = code_module(pc)) {
+      module = m->name;
+      if (m->binary) symbolized = m->binary->symbolize(lookup);
     }
   }
   size_t first = bt.frames.size();
@@ -229,8 +313,9 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
     Frame& f = bt.frames[first];
     f.boundary = true;
     const Frame& concrete = bt.frames.back();
-    std::string where = concrete.function.empty() ? hex(pc)
-                                                  : concrete.function + sformat("+0x%" PRIx64, concrete.offset);
+    std::string where = concrete.function.empty()
+                            ? hex(pc)
+                            : concrete.function + sformat("+0x%" PRIx64, concrete.offset);
     f.boundary_text = boundary_kind + " RIP: " + where;
   }
 }
@@ -242,7 +327,8 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
   std::vector<Stack> stacks = stacks_of(task, cpu, notes);
   auto stack_of = [&](uint64_t address, uint64_t size) -> int {
     for (size_t i = 0; i < stacks.size(); ++i) {
-      if (address >= stacks[i].low && address + size <= stacks[i].high && address + size > address) {
+      if (address >= stacks[i].low && address + size <= stacks[i].high &&
+          address + size > address) {
         return static_cast<int>(i);
       }
     }
@@ -260,6 +346,84 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
       return std::nullopt;
     }
     return *value;
+  };
+
+  // DWARF CFI of pc's binary: nullopt with cfi_error "" when there is no CFI
+  // row for pc (frame pointers may still work), with cfi_error set when the
+  // row cannot be evaluated.
+  std::string cfi_error;
+  auto cfi_step = [&](const Registers& current, bool exact_pc) -> std::optional<CfiNext> {
+    cfi_error.clear();
+    uint64_t pc = current.get(Reg::kRip).value_or(0);
+    uint64_t file_address = 0;
+    Binary* binary = binary_of(exact_pc ? pc : pc - 1, file_address);
+    std::string open_error;
+    const CfiTable* cfi = binary ? cfi_of(binary, open_error) : nullptr;
+    if (!cfi) return std::nullopt;
+    Result<CfiRow> row = cfi->row(file_address);
+    if (!row) return std::nullopt;
+    std::string where = "CFI (" + row->section + ") at " + hex(pc);
+    if (row->cfa.kind != CfiCfa::kRegOffset || row->cfa.reg < 0 ||
+        row->cfa.reg > kDwarfReturnAddress) {
+      cfi_error = where + ": " +
+                  (row->cfa.unsupported.empty() ? "unusable CFA rule" : row->cfa.unsupported);
+      return std::nullopt;
+    }
+    std::optional<uint64_t> base = current.get(static_cast<Reg>(row->cfa.reg));
+    if (!base) {
+      cfi_error = where + ": the CFA needs " +
+                  std::string(reg_name(static_cast<Reg>(row->cfa.reg))) + ", which is not known";
+      return std::nullopt;
+    }
+    CfiNext result;
+    result.cfa = *base + static_cast<uint64_t>(row->cfa.offset);
+    // The caller's value of one register; false (and cfi_error) when its
+    // save slot cannot be read. Undefined and unsupported rules leave it unknown.
+    auto recover = [&](int regno, Reg into) -> bool {
+      CfiRule rule = row->rule(regno);
+      switch (rule.kind) {
+        case CfiRule::kSameValue:
+          if (auto v = current.get(into)) result.registers.set(into, *v);
+          return true;
+        case CfiRule::kOffset: {
+          auto v = read_stack(result.cfa + static_cast<uint64_t>(rule.offset));
+          if (!v) {
+            cfi_error = where + ": " + read_error;
+            return false;
+          }
+          result.registers.set(into, *v);
+          return true;
+        }
+        case CfiRule::kValOffset:
+          result.registers.set(into, result.cfa + static_cast<uint64_t>(rule.offset));
+          return true;
+        case CfiRule::kRegister:
+          if (rule.reg >= 0 && rule.reg <= kDwarfReturnAddress) {
+            if (auto v = current.get(static_cast<Reg>(rule.reg))) result.registers.set(into, *v);
+          }
+          return true;
+        case CfiRule::kUndefined:
+        case CfiRule::kUnsupported: return true;
+      }
+      return true;
+    };
+    if (!recover(row->return_address_register, Reg::kRip)) return std::nullopt;
+    if (!result.registers.get(Reg::kRip)) {
+      CfiRule ra = row->rule(row->return_address_register);
+      cfi_error = where + ": no return address (" +
+                  (ra.kind == CfiRule::kUnsupported ? ra.unsupported : std::string("undefined")) +
+                  ")";
+      return std::nullopt;
+    }
+    // The caller's sp is the CFA unless the row says otherwise.
+    result.registers.set(Reg::kRsp, result.cfa);
+    if (row->rule(kDwarfRsp).kind != CfiRule::kUndefined && !recover(kDwarfRsp, Reg::kRsp)) {
+      return std::nullopt;
+    }
+    for (Reg r : {Reg::kRbx, Reg::kRbp, Reg::kR12, Reg::kR13, Reg::kR14, Reg::kR15}) {
+      if (!recover(static_cast<int>(r), r)) return std::nullopt;
+    }
+    return result;
   };
 
   bool exact = first_is_exact;
@@ -286,6 +450,12 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
 
     std::string error;
     std::optional<OrcEntry> orc = orc_lookup(exact ? *pc : *pc - 1, error);
+    if (orc && !orc_entry_valid(*orc)) {
+      bt.end_reason = sformat("corrupt ORC entry for %s (sp_reg %d, bp_reg %d, type %d)",
+                              hex(*pc).c_str(), static_cast<int>(orc->sp_reg),
+                              static_cast<int>(orc->bp_reg), static_cast<int>(orc->type));
+      break;
+    }
     if (orc && orc->sp_reg == OrcReg::kUndefined && !orc->end) orc.reset();  // a gap in ORC
     Registers next;
     next.set(Reg::kCs, regs.get(Reg::kCs).value_or(0x10));
@@ -294,24 +464,73 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
     bool next_boundary = false;
     std::optional<uint64_t> new_cfa;
     if (!orc) {
-      // Frame pointers: [rbp] = caller's rbp, [rbp + 8] = return address.
+      std::string why = error.empty() ? "no ORC entry for " + hex(*pc) : error;
+      // Reads a struct pt_regs at `at` into `next`: an exception or syscall boundary.
+      auto read_pt_regs = [&](uint64_t at) -> bool {
+        if (stack_of(at, kPtRegsSize) < 0) {
+          read_error = "pt_regs at " + hex(at) + " is not on a known stack";
+          return false;
+        }
+        for (size_t i = 0; i < std::size(kPtRegsOrder); ++i) {
+          auto value = read_stack(at + 8 * i);
+          if (!value) return false;
+          next.set(kPtRegsOrder[i], *value);
+        }
+        new_cfa = at + kPtRegsSize;
+        next_by = "pt_regs";
+        next_exact = true;
+        next_boundary = true;
+        return true;
+      };
       std::optional<uint64_t> bp = regs.get(Reg::kRbp);
-      if (!bp || stack_of(*bp, 16) < 0) {
-        bt.end_reason = (error.empty() ? "no ORC entry for " + hex(*pc) : error) +
-                        ", and rbp is not on a known stack";
+      // The entry code of a frame-pointer kernel: a syscall's pt_regs sit at the
+      // top of the task stack (unwind_frame.c: is_last_task_frame), and the
+      // exception entry leaves rbp = &pt_regs + 1 (ENCODE_FRAME_POINTER).
+      bool top_of_task =
+          sp_stack == 0 && stacks[0].name == "task" && *sp + kPtRegsSize == stacks[0].high;
+      std::optional<CfiNext> cfi_next;
+      if (!top_of_task) cfi_next = cfi_step(regs, exact);
+      if (top_of_task) {
+        if (!read_pt_regs(*sp)) {
+          bt.end_reason = read_error;
+          break;
+        }
+        // A kernel thread's stack ends in a pt_regs with no user context.
+        if ((next.get(Reg::kCs).value_or(0) & 3) == 0) {
+          bt.end_reason = "end of stack";
+          break;
+        }
+      } else if (cfi_next) {
+        next = cfi_next->registers;
+        next.set(Reg::kCs, regs.get(Reg::kCs).value_or(0x10));
+        new_cfa = cfi_next->cfa;
+        next_by = "cfi";
+      } else if (!cfi_error.empty()) {
+        bt.end_reason = cfi_error;
         break;
+      } else if (bp && (*bp & 1) != 0) {
+        if (!read_pt_regs(*bp - 1)) {
+          bt.end_reason = read_error;
+          break;
+        }
+      } else {
+        // Frame pointers: [rbp] = caller's rbp, [rbp + 8] = return address.
+        if (!bp || stack_of(*bp, 16) < 0) {
+          bt.end_reason = why + ", and rbp is not on a known stack";
+          break;
+        }
+        auto caller_bp = read_stack(*bp);
+        auto ret = read_stack(*bp + 8);
+        if (!caller_bp || !ret) {
+          bt.end_reason = read_error;
+          break;
+        }
+        next.set(Reg::kRip, *ret);
+        next.set(Reg::kRsp, *bp + 16);
+        next.set(Reg::kRbp, *caller_bp);
+        new_cfa = *bp + 16;
+        next_by = "frame pointer";
       }
-      auto caller_bp = read_stack(*bp);
-      auto ret = read_stack(*bp + 8);
-      if (!caller_bp || !ret) {
-        bt.end_reason = read_error;
-        break;
-      }
-      next.set(Reg::kRip, *ret);
-      next.set(Reg::kRsp, *bp + 16);
-      next.set(Reg::kRbp, *caller_bp);
-      new_cfa = *bp + 16;
-      next_by = "frame pointer";
     } else {
       if (orc->end || orc->sp_reg == OrcReg::kUndefined) {
         bt.end_reason = "end of stack";
@@ -328,10 +547,23 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
       };
       bool ok = true;
       switch (orc->sp_reg) {
-        case OrcReg::kSp: ok = need(Reg::kRsp); base += orc->sp_offset; break;
-        case OrcReg::kBp: ok = need(Reg::kRbp); base += orc->sp_offset; break;
-        case OrcReg::kSpIndirect: ok = need(Reg::kRsp); indirect = true; break;
-        case OrcReg::kBpIndirect: ok = need(Reg::kRbp); base += orc->sp_offset; indirect = true; break;
+        case OrcReg::kSp:
+          ok = need(Reg::kRsp);
+          base += orc->sp_offset;
+          break;
+        case OrcReg::kBp:
+          ok = need(Reg::kRbp);
+          base += orc->sp_offset;
+          break;
+        case OrcReg::kSpIndirect:
+          ok = need(Reg::kRsp);
+          indirect = true;
+          break;
+        case OrcReg::kBpIndirect:
+          ok = need(Reg::kRbp);
+          base += orc->sp_offset;
+          indirect = true;
+          break;
         case OrcReg::kR10: ok = need(Reg::kR10); break;
         case OrcReg::kR13: ok = need(Reg::kR13); break;
         case OrcReg::kDi: ok = need(Reg::kRdi); break;
@@ -427,6 +659,16 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
       }
     }
 
+    // A return address outside kernel code means the unwind data (or the
+    // stack) is wrong: stop here rather than print frames that are not there.
+    if (!next_boundary) {
+      uint64_t ret = next.get(Reg::kRip).value_or(0);
+      if (!is_kernel_code(ret)) {
+        bt.end_reason = sformat("the return address %s found by %s at %s is not kernel code",
+                                hex(ret).c_str(), next_by.c_str(), hex(*pc).c_str());
+        break;
+      }
+    }
     // A user-mode pt_regs: the stack ends in user space.
     if (next_boundary && (next.get(Reg::kCs).value_or(0) & 3) != 0) {
       Frame f;
@@ -455,7 +697,8 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
     }
     // Record the CFA on this frame's entries.
     if (new_cfa) {
-      for (auto it = bt.frames.rbegin(); it != bt.frames.rend() && it->pc == *pc && it->sp == *sp; ++it) {
+      for (auto it = bt.frames.rbegin(); it != bt.frames.rend() && it->pc == *pc && it->sp == *sp;
+           ++it) {
         it->cfa = *new_cfa;
       }
     }
@@ -484,7 +727,9 @@ Result<Backtrace> StackTracer::sleeping(uint64_t task, int cpu) {
   Result<uint64_t> size = kernel_.type_size("inactive_task_frame");
   if (!ret || !bp || !size) {
     return Error("no struct inactive_task_frame in the vmlinux's DWARF: " +
-                 (!ret ? ret.error().message() : !bp ? bp.error().message() : size.error().message()));
+                 (!ret  ? ret.error().message()
+                  : !bp ? bp.error().message()
+                        : size.error().message()));
   }
   Result<uint64_t> pc = kernel_.memory().read_u64(*sp + ret->offset);
   if (!pc) return pc.error().context("the task's switch frame");

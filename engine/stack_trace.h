@@ -1,7 +1,9 @@
 // StackTracer: x86-64 kernel stack unwinding over a LinuxKernel, as the
-// kernel's own ORC unwinder (arch/x86/kernel/unwind_orc.c) does it, with frame
-// pointers where ORC has no entry, and every frame symbolized with its inlined
-// calls.
+// kernel's own ORC unwinder (arch/x86/kernel/unwind_orc.c) does it; where ORC
+// has no entry (frame-pointer kernels, modules without ORC), DWARF CFI of the
+// vmlinux or the module's .ko, then frame pointers (with the entry code's
+// encoded pt_regs pointers, as arch/x86/kernel/unwind_frame.c). Every frame is
+// symbolized with its inlined calls and says which rule recovered it.
 //
 //   StackTracer tracer(kernel, modules);     // modules: name, range, Binary (may be null)
 //   Result<Backtrace> bt = tracer.running(task, cpu, *target.registers(cpu));
@@ -11,7 +13,12 @@
 // IRQ stack (hardirq_stack_ptr) and its exception stacks (cea_exception_stacks);
 // nothing outside them is read. The frame list ends with Backtrace::end_reason:
 // "user space" and "end of stack" are clean ends, anything else says what
-// stopped the unwind (unreadable memory, a loop, no unwind data, 512 frames).
+// stopped the unwind (unreadable memory, a loop, no unwind data, a corrupt
+// ORC entry, a return address outside kernel code, 512 frames).
+//
+// Registers per frame: all of them for the first frame and after a pt_regs
+// boundary; else rip, rsp and what the rule restored: ORC and frame pointers
+// rbp only, CFI the callee-saved registers it describes. Nothing is guessed.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +32,7 @@
 #include "engine/registers.h"
 #include "engine/session.h"
 #include "symbolizer/binary.h"
+#include "symbolizer/cfi.h"
 #include "symbolizer/orc_table.h"
 
 namespace seam::engine {
@@ -55,6 +63,8 @@ class StackTracer {
     std::string name;
   };
   struct ModuleOrc;
+  struct CfiCache;
+  struct CfiNext;
 
   Result<void> open_vmlinux_orc();
   std::vector<Stack> stacks_of(uint64_t task, int cpu, std::vector<std::string>& notes);
@@ -64,6 +74,13 @@ class StackTracer {
   std::optional<OrcEntry> orc_lookup(uint64_t pc, std::string& error);
   ModuleOrc* module_orc(uint64_t pc);
   bool in_vmlinux_text(uint64_t pc);
+  bool is_kernel_code(uint64_t pc);
+  // The module whose core or init code holds pc (null if none).
+  const CodeModule* code_module(uint64_t pc);
+  // The binary holding pc and pc's file address in it (null if none).
+  Binary* binary_of(uint64_t pc, uint64_t& file_address);
+  // The CFI of a binary, opened on first use and kept (null + error if none).
+  const CfiTable* cfi_of(Binary* binary, std::string& error);
 
   LinuxKernel& kernel_;
   std::vector<CodeModule> modules_;
@@ -73,6 +90,7 @@ class StackTracer {
   std::map<std::string, std::unique_ptr<ModuleOrc>> module_orcs_;
   bool module_list_read_ = false;
   std::optional<std::pair<uint64_t, uint64_t>> text_;  // link-time [_stext, _etext)
+  std::map<const Binary*, std::unique_ptr<CfiCache>> cfi_;
 };
 
 }  // namespace seam::engine
