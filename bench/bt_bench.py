@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""Backtrace benchmark: `seam bt` on a real crash dump, side by side with drgn, gdb and crash
+unwinding the same stacks, each a whole process from start to its answer.
+
+Not a test: run it by hand on a quiet machine after a release build. Three workloads, on the
+paging ELF dump (vmcore.elf-paging, the one every peer opens) of a corpus scenario
+(samples/kernels/make-corpus.sh):
+
+  bt         the crashed task (--scenario, default sysrq-kaslr)
+    seam     seam -c DUMP -s VMLINUX bt
+    drgn     /usr/bin/python3 -c SCRIPT: prog.crashed_thread().stack_trace() printed
+    gdb      gdb -batch -ex 'symbol-file -o KERNELOFFSET VMLINUX' -ex 'core-file DUMP' -ex bt
+    crash    crash -s VMLINUX DUMP with "bt" and "exit" on stdin
+  bt-a       the task on every CPU (--smp-scenario, default smp-kthread-spin)
+    seam     seam ... bt -a
+    drgn     prog.stack_trace(rq.curr) printed for each present CPU
+    gdb      ... -ex 'thread apply all bt' (one thread per CPU's PRSTATUS note)
+    crash    bt -a
+  all-tasks  every task's stack (--tasks-scenario, default sysrq-kaslr: on smp-kthread-spin
+             crash's `foreach bt` stops at the task on CPU 1, "bt: read of stack at
+             fffffe000004f000 failed", after 4 of 53 tasks)
+    seam     seam ... bt --all-tasks if this seam has it, else "bt PID" for every PID of
+             `seam ps --json` (read once, before the runs), all in one process through stdin
+    drgn     prog.stack_trace(task) printed for each task of for_each_task() (a task drgn
+             cannot unwind prints its error, as crash prints its)
+    crash    foreach bt: crash 8.0.2 does not find this kernel's tasks (its `ps` lists the
+             active ones and swapper only, "active task ... not found in PID hash", and `bt
+             TASK` refuses the others' addresses): it shows 2 of 45 stacks; the table's
+             "stacks" column counts what each tool printed
+    (gdb has no idea of kernel tasks: it sees one thread per CPU)
+
+In module scenarios seam and drgn also load seam_crash.ko, gdb places it with add-symbol-file
+at the section addresses drgn's oracle recorded (samples/kernels/peer_oracles.py), crash reads
+the module's symbols from the kernel's own kallsyms.
+
+Runs are interleaved (seam, drgn, gdb, crash, seam, ...); the median of --runs (5) is reported:
+wall time (spawn to exit, bench/measure.py's run_measured), CPU time (user+sys) and peak RSS
+(/usr/bin/time -f %M), and seam's ratios to each peer (< 1: seam is faster or smaller). The
+files are read once before the runs, so the page cache is warm.
+
+Sanity checks, so that a broken run is never reported as fast: every tool must exit 0, and its
+output must name the function each workload must show (bt: sysrq_handle_crash, or the scenario's
+first expected frame; bt-a: panic; all-tasks: kthreadd).
+
+    python3 bench/bt_bench.py
+    python3 bench/bt_bench.py --seam build-release/cli/seam --runs 9 --json out.json
+    python3 bench/bt_bench.py --workloads bt --tools seam,drgn
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from measure import TIME, ToolFailed, run_measured
+
+REPO = Path(__file__).resolve().parent.parent
+DEBIAN_PYTHON = "/usr/bin/python3"  # python3-drgn is installed for Debian's python only
+TOOLS = ("seam", "drgn", "gdb", "crash")
+WORKLOADS = ("bt", "bt-a", "all-tasks")
+
+DRGN_SCRIPT = r"""
+import sys
+import drgn
+from drgn.helpers.linux.cpumask import for_each_present_cpu
+from drgn.helpers.linux.percpu import per_cpu
+from drgn.helpers.linux.pid import for_each_task
+
+workload, dump, *files = sys.argv[1:]
+prog = drgn.Program()
+prog.set_core_dump(dump)
+prog.load_debug_info(files)
+out = sys.stdout
+
+def show(title, get_trace):
+    out.write(title + "\n")
+    try:
+        out.write(str(get_trace()) + "\n\n")
+    except Exception as e:
+        out.write(f"error: {type(e).__name__}: {e}\n\n")
+
+if workload == "bt":
+    show("crashed thread", lambda: prog.crashed_thread().stack_trace())
+elif workload == "bt-a":
+    for cpu in for_each_present_cpu(prog):
+        task = per_cpu(prog["runqueues"], cpu).curr
+        show(f"CPU {cpu} PID {task.pid.value_()} {task.comm.string_().decode()}",
+             lambda: prog.stack_trace(task))
+else:
+    for task in for_each_task(prog):
+        show(f"PID {task.pid.value_()} {task.comm.string_().decode()}",
+             lambda: prog.stack_trace(task))
+"""
+
+
+class Scenario:
+    def __init__(self, cache_dir, abi, name):
+        self.name = name
+        self.dir = Path(cache_dir) / "corpus" / abi / name
+        try:
+            self.info = json.loads((self.dir / "scenario.json").read_text())
+        except OSError:
+            sys.exit(f"no scenario {self.dir}: run samples/kernels/make-corpus.sh")
+        self.vmlinux = str(Path(cache_dir) / self.info["kernel"]["vmlinux"])
+        self.dump = str(self.dir / "vmcore.elf-paging")
+        module = self.info.get("module")
+        self.module = (module["name"], str(self.dir / module["file"])) if module else None
+        offset = self.info["dumps"]["vmcore.elf-paging"].get("kerneloffset")
+        self.kernel_offset = int(offset, 16) if offset else 0
+
+    def debug_files(self):
+        return [self.vmlinux] + ([self.module[1]] if self.module else [])
+
+    def gdb_setup(self):
+        """gdb's commands before the core: the symbols moved by KERNELOFFSET, the module
+        placed where drgn found it (peer_oracles.py's drgn.json)."""
+        commands = [f"symbol-file -o {self.kernel_offset:#x} {self.vmlinux}"
+                    if self.kernel_offset else f"symbol-file {self.vmlinux}"]
+        if self.module:
+            oracle = self.dir / "oracles" / "drgn.json"
+            try:
+                modules = json.loads(oracle.read_text())["modules"]
+            except (OSError, ValueError, KeyError):
+                sys.exit(f"{oracle} is missing: run /usr/bin/python3 samples/kernels/"
+                         f"peer_oracles.py {self.name}")
+            sections = next(m["sections"] for m in modules if m["name"] == self.module[0])
+            placed = " ".join(f"-s {n} {a}" for n, a in sections.items()
+                              if n != ".text" and not n.startswith((".note", ".symtab",
+                                                                    ".strtab")))
+            commands.append(f"add-symbol-file {self.module[1]} {sections['.text']} {placed}")
+        return commands
+
+
+def seam_has_all_tasks(seam):
+    proc = subprocess.run([seam, "bt", "--help"], capture_output=True, text=True, timeout=60)
+    return "--all-tasks" in proc.stdout + proc.stderr
+
+
+def seam_pids(seam, scenario):
+    proc = subprocess.run([seam, "-c", scenario.dump, "-s", scenario.vmlinux, "ps", "--json"],
+                          capture_output=True, text=True, timeout=300, check=True)
+    data = json.loads(proc.stdout)
+    rows = data["tasks"] if isinstance(data, dict) else data
+    return [row["pid"] for row in rows if row["pid"] > 0]
+
+
+def argv_for(tool, workload, scenario, args):
+    """(argv, stdin text) of one run, or None when the tool has no such workload."""
+    flag = {"bt": "", "bt-a": " -a", "all-tasks": ""}[workload]
+    if tool == "seam":
+        argv = [args.seam, "-c", scenario.dump]
+        for path in scenario.debug_files():
+            argv += ["-s", path]
+        if workload != "all-tasks":
+            return argv + ["bt"] + flag.split(), ""
+        if args.seam_all_tasks:
+            return argv + ["bt", "--all-tasks"], ""
+        return argv, "".join(f"bt {pid}\n" for pid in args.pids) + "quit\n"
+    if tool == "drgn":
+        return [DEBIAN_PYTHON, "-c", DRGN_SCRIPT, workload, scenario.dump,
+                *scenario.debug_files()], ""
+    if tool == "gdb":
+        if workload == "all-tasks":
+            return None
+        argv = ["gdb", "-batch", "-nx", "-ex", "set pagination off"]
+        for command in scenario.gdb_setup():
+            argv += ["-ex", command]
+        return argv + ["-ex", f"core-file {scenario.dump}",
+                       "-ex", "bt" if workload == "bt" else "thread apply all bt"], ""
+    command = {"bt": "bt", "bt-a": "bt -a", "all-tasks": "foreach bt"}[workload]
+    return ["crash", "-s", scenario.vmlinux, scenario.dump], f"{command}\nexit\n"
+
+
+def expected_text(workload, scenario, tool):
+    if workload == "all-tasks" and tool == "crash":
+        return "init"  # see above: crash sees no other task of this kernel
+    if workload == "bt":
+        return scenario.info["expected_frames"][0]
+    return "panic" if workload == "bt-a" else "kthreadd"
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def warm(path):
+    with open(path, "rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def bench(args, scenarios, workdir):
+    env = {k: v for k, v in os.environ.items() if k != "DEBUGINFOD_URLS"}
+    rows, problems = [], []
+    for workload in args.workloads:
+        scenario = scenarios[workload]
+        warm(scenario.dump)
+        tools = [t for t in args.tools if argv_for(t, workload, scenario, args) is not None]
+        runs = {tool: [] for tool in tools}
+        failed, stacks = {}, {}
+        for i in range(args.runs):
+            for tool in tools:
+                if tool in failed:
+                    continue
+                argv, stdin = argv_for(tool, workload, scenario, args)
+                base = os.path.join(workdir, f"{workload}.{tool}")
+                with open(base + ".in", "w") as f:
+                    f.write(stdin)
+                try:
+                    m = run_measured(argv, base + ".in", base + ".out", base + ".err", env)
+                except ToolFailed as e:
+                    failed[tool] = str(e).strip().splitlines()[-1][:160]
+                    continue
+                runs[tool].append(m)
+                if i == 0:
+                    want = expected_text(workload, scenario, tool)
+                    output = Path(base + ".out").read_bytes()
+                    stacks[tool] = len(re.findall(rb"^(?:PID:? \d+|CPU \d+ PID|Thread \d+ |"
+                                                  rb"crashed thread)", output, re.M))
+                    if want.encode() not in output:
+                        problems.append(f"{tool} {workload} on {scenario.name}: no {want!r} in "
+                                        f"its output ({base}.out)")
+        for tool in tools:
+            ms = runs[tool]
+            rows.append({
+                "workload": workload, "scenario": scenario.name, "tool": tool, "runs": len(ms),
+                "error": failed.get(tool) if not ms else None, "stacks": stacks.get(tool),
+                "wall": median([m.wall for m in ms]),
+                "cpu": median([m.user + m.sys for m in ms]),
+                "rss_mib": median([m.maxrss_kib / 1024 for m in ms]),
+                "all": [{"wall": m.wall, "user": m.user, "sys": m.sys,
+                         "maxrss_kib": m.maxrss_kib} for m in ms],
+            })
+        print(f"  {workload} on {scenario.name}: " + ", ".join(
+            f"{r['tool']} {r['wall']:.3f} s" if r["runs"] else f"{r['tool']} failed"
+            for r in rows[-len(tools):]), file=sys.stderr, flush=True)
+    return rows, problems
+
+
+def ratio(seam, peer):
+    if seam is None or peer is None or not seam["runs"] or not peer["runs"]:
+        return "—"
+    return f"{seam['wall'] / peer['wall']:.2g}x / {seam['rss_mib'] / peer['rss_mib']:.2g}x"
+
+
+def print_table(rows, args):
+    by = {(r["workload"], r["tool"]): r for r in rows}
+    peers = [t for t in args.tools if t != "seam"]
+    print("| workload | scenario | tool | stacks | runs | wall s | CPU s | peak RSS MiB | "
+          + " | ".join(f"seam vs {p} (time / RSS)" for p in peers) + " |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in peers)
+          + " |")
+    for r in rows:
+        if not r["runs"]:
+            print(f"| {r['workload']} | {r['scenario']} | {r['tool']} | | 0 | fails: "
+                  f"{r['error']} | | |" + " |" * len(peers))
+            continue
+        cells = [ratio(r, by.get((r["workload"], p))) if r["tool"] == "seam" else ""
+                 for p in peers]
+        print(f"| {r['workload']} | {r['scenario']} | {r['tool']} | {r['stacks']} | {r['runs']} | "
+              f"{r['wall']:.3f} | {r['cpu']:.3f} | {r['rss_mib']:.1f} | "
+              + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seam", default=str(REPO / "build" / "cli" / "seam"),
+                        help="the seam binary (default: build/cli/seam)")
+    parser.add_argument("--scenario", default="sysrq-kaslr", help="scenario of the bt workload")
+    parser.add_argument("--smp-scenario", default="smp-kthread-spin",
+                        help="scenario of the bt-a and all-tasks workloads")
+    parser.add_argument("--tasks-scenario", default="sysrq-kaslr",
+                        help="scenario of the all-tasks workload")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help="a subset of bt,bt-a,all-tasks")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="a subset of seam,drgn,gdb,crash")
+    parser.add_argument("--runs", type=int, default=5, help="runs per tool and workload (median)")
+    parser.add_argument("--abi", default=os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64"))
+    parser.add_argument("--cache-dir", default=os.environ.get(
+        "SEAM_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "seam")))
+    parser.add_argument("--keep", metavar="DIR", help="keep the outputs in DIR")
+    parser.add_argument("--json", metavar="FILE", help="write every figure to FILE ('-': stdout)")
+    args = parser.parse_args()
+    args.workloads = [w for w in args.workloads.split(",") if w]
+    args.tools = [t for t in args.tools.split(",") if t]
+    if unknown := (set(args.tools) - set(TOOLS)) | (set(args.workloads) - set(WORKLOADS)):
+        sys.exit(f"unknown tools or workloads: {', '.join(sorted(unknown))}")
+    if not os.path.exists(TIME):
+        sys.exit(f"{TIME} is missing (Debian package time)")
+    if "seam" in args.tools and not os.access(args.seam, os.X_OK):
+        sys.exit(f"{args.seam} is not built: cmake --preset default && cmake --build --preset "
+                 f"default, or pass --seam")
+    if "drgn" in args.tools and subprocess.run([DEBIAN_PYTHON, "-c", "import drgn"],
+                                               capture_output=True).returncode != 0:
+        sys.exit(f"drgn is not importable by {DEBIAN_PYTHON} (Debian package python3-drgn)")
+    for tool in ("gdb", "crash"):
+        if tool in args.tools and subprocess.run(["sh", "-c", f"command -v {tool}"],
+                                                 capture_output=True).returncode != 0:
+            sys.exit(f"{tool} is missing (Debian package {tool})")
+
+    single = Scenario(args.cache_dir, args.abi, args.scenario)
+    smp = Scenario(args.cache_dir, args.abi, args.smp_scenario)
+    tasks = Scenario(args.cache_dir, args.abi, args.tasks_scenario)
+    scenarios = {"bt": single, "bt-a": smp, "all-tasks": tasks}
+    args.seam_all_tasks = "seam" in args.tools and seam_has_all_tasks(args.seam)
+    args.pids = []
+    if "all-tasks" in args.workloads and "seam" in args.tools and not args.seam_all_tasks:
+        args.pids = seam_pids(args.seam, tasks)
+    warm(single.vmlinux)
+    print(f"bt on {single.name}, bt -a on {smp.name}, all tasks on {tasks.name} "
+          f"(vmcore.elf-paging); "
+          f"{args.runs} runs; seam all tasks: "
+          f"{'bt --all-tasks' if args.seam_all_tasks else f'bt PID x {len(args.pids)} on stdin'}",
+          file=sys.stderr)
+
+    workdir = args.keep or tempfile.mkdtemp(prefix="seam-bt-bench-")
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        rows, problems = bench(args, scenarios, workdir)
+    finally:
+        if not args.keep:
+            subprocess.run(["rm", "-rf", "--", workdir])
+    print()
+    print_table(rows, args)
+    for problem in problems:
+        print(f"INVALID: {problem}", file=sys.stderr)
+    if args.json:
+        data = json.dumps({"runs": args.runs, "seam_all_tasks": args.seam_all_tasks,
+                           "pids": args.pids, "rows": rows, "problems": problems}, indent=1)
+        if args.json == "-":
+            print(data)
+        else:
+            Path(args.json).write_text(data + "\n")
+    seam_failed = any(r["tool"] == "seam" and not r["runs"] for r in rows)
+    return 1 if problems or seam_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
