@@ -1,0 +1,808 @@
+#include "engine/value_format.h"
+
+#include <dwarf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "symbolizer/demangle.h"
+#include "symbolizer/dwarf_type_name.h"
+#include "symbolizer/dwarf_type_walk.h"
+#include "symbolizer/printf_format.h"
+
+namespace seam::engine {
+namespace {
+
+constexpr const char* kOptimizedOut = "<optimized out>";
+// gdb's `repeat_count_threshold`: runs at least this long collapse.
+constexpr size_t kRepeatThreshold = 10;
+// All memory one format_value call may read through pointers, whatever the
+// options and the DWARF say (a corrupt length must not read gigabytes).
+constexpr size_t kReadBudget = 1 << 20;
+// A referenced or pointed-to value larger than this is not read.
+constexpr uint64_t kMaxPointee = 64 * 1024;
+
+using Bytes = std::span<const std::byte>;
+
+std::optional<uint64_t> load(Bytes bytes, uint64_t offset, uint64_t size) {
+  if (size == 0 || size > 8 || offset > bytes.size() || bytes.size() - offset < size)
+    return std::nullopt;
+  uint64_t value = 0;
+  std::memcpy(&value, bytes.data() + offset, size);  // little-endian target
+  return value;
+}
+
+int64_t sign_extend(uint64_t value, unsigned bits) {
+  if (bits == 0 || bits >= 64) return static_cast<int64_t>(value);
+  uint64_t sign = uint64_t{1} << (bits - 1);
+  value &= (uint64_t{1} << bits) - 1;
+  return static_cast<int64_t>((value ^ sign) - sign);
+}
+
+Bytes sub(Bytes bytes, uint64_t offset, uint64_t size) {
+  if (offset >= bytes.size()) return {};
+  return bytes.subspan(offset, std::min<uint64_t>(size, bytes.size() - offset));
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// C escapes as gdb writes them: \n \t ..., \" or \' for the quote, octal
+// for other non-printable bytes.
+void escape_c(std::string& out, unsigned char c, char quote) {
+  switch (c) {
+    case '\a': out += "\\a"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\v': out += "\\v"; return;
+    case '\\': out += "\\\\"; return;
+    default: break;
+  }
+  if (c == static_cast<unsigned char>(quote)) {
+    out += '\\';
+    out += quote;
+  } else if (c >= 0x20 && c < 0x7f) {
+    out += static_cast<char>(c);
+  } else {
+    out += sformat("\\%03o", c);
+  }
+}
+
+// Rust escapes (as `{:?}` prints): UTF-8 kept, controls as \n or \u{..}.
+void escape_rust(std::string& out, unsigned char c) {
+  switch (c) {
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\\': out += "\\\\"; return;
+    case '"': out += "\\\""; return;
+    case '\0': out += "\\0"; return;
+    default: break;
+  }
+  if (c < 0x20 || c == 0x7f) {
+    out += sformat("\\u{%x}", c);
+  } else {
+    out += static_cast<char>(c);
+  }
+}
+
+bool is_char_type(Dwarf_Die type) {
+  Dwarf_Die t = strip_cv_typedef(type);
+  if (dwarf_tag(&t) != DW_TAG_base_type) return false;
+  std::optional<uint64_t> encoding = die_unsigned(t, DW_AT_encoding);
+  std::optional<uint64_t> size = die_unsigned(t, DW_AT_byte_size);
+  return size == 1u && encoding &&
+         (*encoding == DW_ATE_signed_char || *encoding == DW_ATE_unsigned_char);
+}
+
+// DW_AT_data_member_location as a constant, or the DW_OP_plus_uconst
+// expression older producers write.
+uint64_t member_offset(Dwarf_Die member) {
+  if (std::optional<uint64_t> offset = die_unsigned(member, DW_AT_data_member_location))
+    return *offset;
+  Dwarf_Attribute attr;
+  Dwarf_Op* ops = nullptr;
+  size_t count = 0;
+  if (dwarf_attr_integrate(&member, DW_AT_data_member_location, &attr) != nullptr &&
+      dwarf_getlocation(&attr, &ops, &count) == 0 && count == 1 && ops[0].atom == DW_OP_plus_uconst)
+    return ops[0].number;
+  return 0;
+}
+
+struct Field {
+  std::string name;
+  std::string value;
+};
+
+class Formatter {
+ public:
+  Formatter(Language language, ValueReader& reader, const ValueFormatOptions& options)
+      : rust_(language == Language::Rust),
+        cpp_(language == Language::Cpp),
+        language_(language),
+        reader_(reader),
+        options_(options) {}
+
+  std::string value(Dwarf_Die type, Bytes bytes, int depth) {
+    if (depth > options_.max_depth + 16) return "...";  // cycles through pointers
+    Dwarf_Die t = strip_cv_typedef(type);
+    switch (dwarf_tag(&t)) {
+      case DW_TAG_base_type: return base(t, bytes);
+      case DW_TAG_enumeration_type: return enumeration(t, bytes);
+      case DW_TAG_pointer_type: return pointer(t, bytes, depth);
+      case DW_TAG_reference_type:
+      case DW_TAG_rvalue_reference_type: return reference(t, bytes, depth);
+      case DW_TAG_structure_type:
+      case DW_TAG_class_type:
+      case DW_TAG_union_type:
+        return rust_ ? rust_struct(t, bytes, depth) : c_struct(t, bytes, depth);
+      case DW_TAG_array_type: return array(t, bytes, depth);
+      case DW_TAG_subroutine_type: return "{" + type_name(t, language_) + "}";
+      default: {
+        if (dwarf_tag(&t) == DW_TAG_typedef) return "<void>";
+        return "<unknown type " + type_name(t, language_) + ">";
+      }
+    }
+  }
+
+ private:
+  // --- memory through the reader -------------------------------------------
+  std::optional<std::vector<std::byte>> read(uint64_t address, size_t size) {
+    if (size > budget_) return std::nullopt;
+    budget_ -= size;
+    std::vector<std::byte> out(size);
+    if (!reader_.read(address, out)) return std::nullopt;
+    return out;
+  }
+
+  std::string symbolic(uint64_t address) {
+    std::string text = hex(address);
+    if (address == 0) return text;
+    if (std::optional<std::string> symbol = reader_.symbol_for(address))
+      text += " <" + *symbol + ">";
+    return text;
+  }
+
+  // Bytes of a string at `address` up to its NUL: at most max_string (plus
+  // one to know it was longer). Reads in chunks, then byte by byte near the
+  // end of readable memory. nullopt when not even the first byte reads.
+  std::optional<std::pair<std::string, bool>> c_string(uint64_t address) {
+    std::string text;
+    size_t limit = options_.max_string;
+    constexpr size_t kChunk = 64;
+    while (text.size() <= limit) {
+      size_t want = std::min(kChunk, limit + 1 - text.size());
+      std::optional<std::vector<std::byte>> chunk = read(address + text.size(), want);
+      if (!chunk) {
+        // Near the end of a mapping: what can be read byte by byte.
+        bool any = false;
+        for (size_t i = 0; i < want; ++i) {
+          std::optional<std::vector<std::byte>> one = read(address + text.size(), 1);
+          if (!one) break;
+          any = true;
+          char c = static_cast<char>((*one)[0]);
+          if (c == '\0') return std::make_pair(text, false);
+          text += c;
+        }
+        if (text.empty()) return std::nullopt;
+        if (!any) return std::make_pair(text, false);
+        continue;
+      }
+      for (std::byte b : *chunk) {
+        char c = static_cast<char>(b);
+        if (c == '\0') return std::make_pair(text, false);
+        text += c;
+        if (text.size() > limit) break;
+      }
+    }
+    text.resize(limit);
+    return std::make_pair(text, true);
+  }
+
+  std::string quoted(std::string_view text, bool truncated) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (rust_)
+        escape_rust(out, static_cast<unsigned char>(c));
+      else
+        escape_c(out, static_cast<unsigned char>(c), '"');
+    }
+    out += '"';
+    if (truncated) out += "...";
+    return out;
+  }
+
+  // --- scalars ---------------------------------------------------------------
+  std::string base(Dwarf_Die t, Bytes bytes) {
+    uint64_t size = die_unsigned(t, DW_AT_byte_size).value_or(0);
+    uint64_t encoding = die_unsigned(t, DW_AT_encoding).value_or(0);
+    if (size == 0) return rust_ ? "()" : "<void>";
+    if (bytes.size() < size) return kOptimizedOut;
+    if (encoding == DW_ATE_float) return floating(bytes, size);
+    if (size > 8) {
+      // 128-bit integers: hex, most significant half first.
+      std::string text = "0x";
+      for (uint64_t i = size; i-- > 0;) text += sformat("%02x", static_cast<unsigned>(bytes[i]));
+      return text;
+    }
+    uint64_t raw = *load(bytes, 0, size);
+    bool is_signed = encoding == DW_ATE_signed || encoding == DW_ATE_signed_char;
+    int64_t signed_value = sign_extend(raw, static_cast<unsigned>(size * 8));
+    std::string number = is_signed ? std::to_string(signed_value) : std::to_string(raw);
+    switch (encoding) {
+      case DW_ATE_boolean:
+        if (raw == 0) return "false";
+        if (raw == 1) return "true";
+        return number;
+      case DW_ATE_signed_char:
+      case DW_ATE_unsigned_char: {
+        if (rust_) return number;  // u8/i8 are numbers in Rust
+        std::string out = number + " '";
+        escape_c(out, static_cast<unsigned char>(raw), '\'');
+        return out + "'";
+      }
+      case DW_ATE_UTF: {
+        if (!rust_ || size != 4) return number;
+        return "'" + utf8(static_cast<uint32_t>(raw)) + "'";
+      }
+      default: return number;
+    }
+  }
+
+  static std::string utf8(uint32_t c) {
+    if (c == '\'') return "\\'";
+    if (c == '\\') return "\\\\";
+    if (c == '\n') return "\\n";
+    if (c == '\t') return "\\t";
+    if (c == '\r') return "\\r";
+    if (c == 0) return "\\0";
+    if (c < 0x20 || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) return sformat("\\u{%x}", c);
+    std::string out;
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xc0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xe0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+    return out;
+  }
+
+  static std::string floating(Bytes bytes, uint64_t size) {
+    // gdb prints the shortest digits that read back: %g with 9 or 17 digits.
+    if (size == 4) {
+      float f;
+      std::memcpy(&f, bytes.data(), 4);
+      return sformat("%.9g", static_cast<double>(f));
+    }
+    if (size == 8) {
+      double d;
+      std::memcpy(&d, bytes.data(), 8);
+      return sformat("%.17g", d);
+    }
+    if (size == 16 || size == 10 || size == 12) {
+      long double ld = 0;  // x86 80-bit extended, padded
+      std::memcpy(&ld, bytes.data(), std::min<size_t>(sizeof ld, 10));
+      return sformat("%.18Lg", ld);
+    }
+    return "<float of " + std::to_string(size) + " bytes>";
+  }
+
+  std::string enumeration(Dwarf_Die t, Bytes bytes) {
+    uint64_t size = type_byte_size(t).value_or(0);
+    std::optional<uint64_t> raw = load(bytes, 0, size);
+    if (!raw) return kOptimizedOut;
+    bool is_signed = false;
+    if (std::optional<Dwarf_Die> underlying = die_type(t)) {
+      Dwarf_Die u = strip_cv_typedef(*underlying);
+      uint64_t encoding = die_unsigned(u, DW_AT_encoding).value_or(0);
+      is_signed = encoding == DW_ATE_signed || encoding == DW_ATE_signed_char;
+    }
+    uint64_t mask = size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (size * 8)) - 1;
+    std::vector<std::pair<std::string, uint64_t>> enumerators;
+    for (Dwarf_Die e : child_dies(t, DW_TAG_enumerator)) {
+      std::optional<uint64_t> value = die_unsigned(e, DW_AT_const_value);
+      if (value) enumerators.emplace_back(die_name(e), *value & mask);
+    }
+    std::string prefix;
+    if (cpp_ && dwarf_hasattr(&t, DW_AT_enum_class)) prefix = qualified_name(t) + "::";
+    for (const auto& [name, value] : enumerators)
+      if (value == *raw) return prefix + name;
+    std::string number =
+        is_signed ? std::to_string(sign_extend(*raw, unsigned(size * 8))) : std::to_string(*raw);
+    if (rust_ || cpp_ || *raw == 0) return number;
+    // A flag enum (disjoint non-zero values, as gdb decides): its bits by name.
+    uint64_t seen = 0;
+    for (const auto& e : enumerators) {
+      if (e.second == 0 || (seen & e.second) != 0) return number;
+      seen |= e.second;
+    }
+    std::string text;
+    uint64_t rest = *raw;
+    for (const auto& [name, value] : enumerators) {
+      if ((rest & value) != value) continue;
+      text += (text.empty() ? "" : " | ") + name;
+      rest &= ~value;
+    }
+    if (rest != 0) text += (text.empty() ? "unknown: " : " | unknown: ") + hex(rest);
+    return "(" + text + ")";
+  }
+
+  // --- pointers --------------------------------------------------------------
+  std::string pointer(Dwarf_Die t, Bytes bytes, int depth) {
+    (void)depth;
+    uint64_t size = type_byte_size(t).value_or(8);
+    std::optional<uint64_t> address = load(bytes, 0, size);
+    if (!address) return kOptimizedOut;
+    std::optional<Dwarf_Die> target = die_type(t);
+    if (!rust_ && target && is_char_type(*target)) {
+      if (*address == 0) return hex(0);
+      std::optional<std::pair<std::string, bool>> text = c_string(*address);
+      if (!text) return hex(*address) + " <error: cannot read " + hex(*address) + ">";
+      return hex(*address) + " " + quoted(text->first, text->second);
+    }
+    return symbolic(*address);
+  }
+
+  // C++ references: gdb's "@0x404220: 5", the referenced value read.
+  std::string reference(Dwarf_Die t, Bytes bytes, int depth) {
+    std::optional<uint64_t> address = load(bytes, 0, 8);
+    if (!address) return kOptimizedOut;
+    std::string text = "@" + hex(*address);
+    std::optional<Dwarf_Die> target = die_type(t);
+    if (!target) return text;
+    std::optional<uint64_t> size = type_byte_size(*target);
+    if (!size || *size > kMaxPointee) return text;
+    std::optional<std::vector<std::byte>> pointee = read(*address, *size);
+    if (!pointee) return text + ": <error: cannot read " + hex(*address) + ">";
+    return text + ": " + value(*target, *pointee, depth);
+  }
+
+  // --- C and C++ aggregates ----------------------------------------------------
+  // A bit field's value, or nullopt when the member is not one.
+  std::optional<std::string> bit_field(Dwarf_Die member, Dwarf_Die type, Bytes bytes) {
+    std::optional<uint64_t> bit_size = die_unsigned(member, DW_AT_bit_size);
+    if (!bit_size) return std::nullopt;
+    uint64_t bit_offset = 0;
+    if (std::optional<uint64_t> data_bit = die_unsigned(member, DW_AT_data_bit_offset)) {
+      bit_offset = *data_bit;
+    } else {
+      // DWARF 2/3: DW_AT_bit_offset counts from the storage unit's most
+      // significant bit.
+      uint64_t storage =
+          die_unsigned(member, DW_AT_byte_size).value_or(type_byte_size(type).value_or(4));
+      uint64_t from_msb = die_unsigned(member, DW_AT_bit_offset).value_or(0);
+      bit_offset = member_offset(member) * 8 + storage * 8 - from_msb - *bit_size;
+    }
+    if (*bit_size == 0 || *bit_size > 64) return std::string("<bit field>");
+    uint64_t first = bit_offset / 8;
+    uint64_t span = (bit_offset % 8 + *bit_size + 7) / 8;
+    if (span > 8 || first + span > bytes.size()) return std::string(kOptimizedOut);
+    uint64_t raw = 0;
+    std::memcpy(&raw, bytes.data() + first, span);
+    raw >>= bit_offset % 8;
+    if (*bit_size < 64) raw &= (uint64_t{1} << *bit_size) - 1;
+    // The field's value as its own type would print it, re-encoded.
+    uint64_t size = type_byte_size(type).value_or(8);
+    Dwarf_Die stripped = strip_cv_typedef(type);
+    uint64_t encoding = die_unsigned(stripped, DW_AT_encoding).value_or(0);
+    if (encoding == DW_ATE_signed || encoding == DW_ATE_signed_char)
+      raw = static_cast<uint64_t>(sign_extend(raw, static_cast<unsigned>(*bit_size)));
+    std::vector<std::byte> widened(size);
+    std::memcpy(widened.data(), &raw, std::min<uint64_t>(size, 8));
+    return value(type, widened, 0);
+  }
+
+  std::string c_struct(Dwarf_Die t, Bytes bytes, int depth) {
+    if (bytes.empty()) return kOptimizedOut;
+    if (depth >= options_.max_depth) return "{...}";
+    bool is_union = dwarf_tag(&t) == DW_TAG_union_type;
+    std::string text = "{";
+    bool first = true;
+    for (Dwarf_Die child : child_dies(t)) {
+      int tag = dwarf_tag(&child);
+      if (tag != DW_TAG_member && tag != DW_TAG_inheritance) continue;
+      // Static data members (DWARF 4 and older) have no location.
+      if (dwarf_hasattr(&child, DW_AT_external) || dwarf_hasattr(&child, DW_AT_declaration))
+        continue;
+      std::optional<Dwarf_Die> type = die_type(child);
+      if (!type) continue;
+      uint64_t offset = is_union ? 0 : member_offset(child);
+      std::string item;
+      if (tag == DW_TAG_inheritance) {
+        item = "<" + type_name(*type, language_) + "> = ";
+      } else if (const char* name = dwarf_diename(&child)) {
+        item = std::string(name) + " = ";
+      }
+      std::optional<std::string> bits = bit_field(child, *type, bytes);
+      if (bits) {
+        item += *bits;
+      } else {
+        uint64_t size = type_byte_size(*type).value_or(0);
+        Bytes field = sub(bytes, offset, size);
+        item += (size != 0 && field.size() == 0) ? kOptimizedOut : value(*type, field, depth + 1);
+      }
+      text += (first ? "" : ", ") + item;
+      first = false;
+    }
+    return text + "}";
+  }
+
+  // --- arrays ----------------------------------------------------------------
+  std::string array(Dwarf_Die t, Bytes bytes, int depth) {
+    std::optional<Dwarf_Die> element = die_type(t);
+    if (!element) return "<array of unknown type>";
+    std::vector<uint64_t> dims = array_dimensions(t);
+    if (dims.empty()) dims.push_back(0);
+    uint64_t element_size = type_byte_size(*element).value_or(0);
+    return array_dims(*element, element_size, dims, 0, bytes, depth);
+  }
+
+  std::string array_dims(Dwarf_Die element, uint64_t element_size,
+                         const std::vector<uint64_t>& dims, size_t level, Bytes bytes, int depth) {
+    uint64_t count = dims[level];
+    uint64_t stride = element_size;
+    for (size_t i = level + 1; i < dims.size(); ++i) stride *= dims[i];
+    // An array of unknown bound (`extern const char linux_banner[]`): as
+    // many elements as the caller gave bytes for.
+    if (count == 0 && stride > 0) count = bytes.size() / stride;
+    bool innermost = level + 1 == dims.size();
+    if (count > 0 && stride > 0 && bytes.size() < stride) return kOptimizedOut;
+    if (innermost && !rust_ && is_char_type(element))
+      return char_array(sub(bytes, 0, count * stride));
+    if (depth >= options_.max_depth) return rust_ ? "[...]" : "{...}";
+    if (stride == 0 && count > 0) return rust_ ? "[...]" : "{...}";
+    std::vector<std::string> items;
+    for (uint64_t i = 0; i < count && (i + 1) * stride <= bytes.size(); ++i) {
+      Bytes part = bytes.subspan(i * stride, stride);
+      items.push_back(innermost
+                          ? value(element, part, depth + 1)
+                          : array_dims(element, element_size, dims, level + 1, part, depth + 1));
+      // Bounded: the repeats below still count each element.
+      if (items.size() >= options_.max_elements * kRepeatThreshold) break;
+    }
+    bool partial = items.size() < count;
+    return list(items, partial, rust_ ? "[" : "{", rust_ ? "]" : "}");
+  }
+
+  // Elements with gdb's run-length form; at most max_elements entries shown.
+  std::string list(const std::vector<std::string>& items, bool more, const char* open,
+                   const char* close) {
+    std::string text = open;
+    size_t shown = 0;
+    for (size_t i = 0; i < items.size();) {
+      size_t run = 1;
+      while (i + run < items.size() && items[i + run] == items[i]) ++run;
+      if (shown == options_.max_elements) {
+        more = true;
+        break;
+      }
+      if (shown > 0) text += ", ";
+      if (run >= kRepeatThreshold) {
+        text += items[i] + " <repeats " + std::to_string(run) + " times>";
+        i += run;
+      } else {
+        text += items[i];
+        ++i;
+      }
+      ++shown;
+    }
+    if (more) text += shown > 0 ? "..." : "...";
+    return text + close;
+  }
+
+  // gdb's char-array form: quoted segments, long runs as '\000' <repeats N
+  // times>, the one trailing NUL of a C string dropped.
+  std::string char_array(Bytes bytes) {
+    size_t length = bytes.size();
+    if (length > 0 && bytes[length - 1] == std::byte{0}) --length;
+    size_t limit = std::min(length, options_.max_string);
+    std::string text;
+    std::string segment;
+    bool in_quotes = false;
+    auto close_quotes = [&] {
+      if (in_quotes) text += segment + "\"";
+      segment.clear();
+      in_quotes = false;
+    };
+    for (size_t i = 0; i < limit;) {
+      size_t run = 1;
+      while (i + run < length && bytes[i + run] == bytes[i]) ++run;
+      auto c = static_cast<unsigned char>(bytes[i]);
+      if (run > kRepeatThreshold) {
+        close_quotes();
+        if (!text.empty()) text += ", ";
+        std::string quoted_char = "'";
+        escape_c(quoted_char, c, '\'');
+        text += quoted_char + "' <repeats " + std::to_string(run) + " times>";
+        i += run;
+        continue;
+      }
+      if (!in_quotes) {
+        if (!text.empty()) text += ", ";
+        text += "\"";
+        in_quotes = true;
+      }
+      escape_c(segment, c, '"');
+      ++i;
+    }
+    close_quotes();
+    if (text.empty()) text = "\"\"";
+    if (limit < length) text += "...";
+    return text;
+  }
+
+  // --- Rust ------------------------------------------------------------------
+  struct Member {
+    std::string name;
+    Dwarf_Die type;
+    uint64_t offset;
+  };
+
+  static std::vector<Member> members(Dwarf_Die t) {
+    std::vector<Member> out;
+    for (Dwarf_Die child : child_dies(t, DW_TAG_member)) {
+      std::optional<Dwarf_Die> type = die_type(child);
+      if (!type || dwarf_hasattr(&child, DW_AT_declaration)) continue;
+      out.push_back({die_name(child), *type, member_offset(child)});
+    }
+    return out;
+  }
+
+  static std::optional<Member> member_named(Dwarf_Die t, std::string_view name) {
+    for (Member& m : members(t))
+      if (m.name == name) return m;
+    return std::nullopt;
+  }
+
+  // The address inside a pointer wrapper (NonNull, Unique, Box, RawVec...):
+  // the first pointer found depth-first, with its offset.
+  static std::optional<uint64_t> find_pointer(Dwarf_Die t, int depth = 0) {
+    if (depth > 8) return std::nullopt;
+    Dwarf_Die s = strip_cv_typedef(t);
+    if (dwarf_tag(&s) == DW_TAG_pointer_type) return 0;
+    if (dwarf_tag(&s) != DW_TAG_structure_type) return std::nullopt;
+    for (Member& m : members(s))
+      if (std::optional<uint64_t> inner = find_pointer(m.type, depth + 1)) return m.offset + *inner;
+    return std::nullopt;
+  }
+
+  std::optional<Dwarf_Die> template_type(Dwarf_Die t, std::string_view name) {
+    for (Dwarf_Die p : child_dies(t, DW_TAG_template_type_parameter))
+      if (die_name(p) == name) return die_type(p);
+    return std::nullopt;
+  }
+
+  std::string rust_struct(Dwarf_Die t, Bytes bytes, int depth) {
+    if (bytes.empty() && type_byte_size(t).value_or(0) != 0) return kOptimizedOut;
+    std::string name = die_name(t);
+    std::vector<Dwarf_Die> parts = child_dies(t, DW_TAG_variant_part);
+    if (!parts.empty()) return rust_enum(t, parts[0], bytes, depth);
+    if (name == "&str" || name == "&mut str") return rust_str(t, bytes);
+    if (starts_with(name, "&[") || starts_with(name, "&mut [") || starts_with(name, "*const [") ||
+        starts_with(name, "*mut ["))
+      return rust_slice(t, bytes, depth);
+    if (name.find("dyn ") != std::string::npos && member_named(t, "vtable"))
+      return rust_dyn(t, bytes);
+    if (starts_with(name, "Box<") || starts_with(name, "NonNull<") ||
+        starts_with(name, "Unique<")) {
+      std::optional<uint64_t> offset = find_pointer(t);
+      std::optional<uint64_t> address = offset ? load(bytes, *offset, 8) : std::nullopt;
+      if (!address) return kOptimizedOut;
+      return symbolic(*address);
+    }
+    if (name == "String" && qualified_name(t) == "alloc::string::String")
+      return rust_string(t, bytes);
+    if (starts_with(name, "Vec<") && starts_with(qualified_name(t), "alloc::vec::Vec<"))
+      return rust_vec(t, bytes, depth);
+    return rust_fields(name, t, bytes, 0, depth);
+  }
+
+  // Fields of a struct or enum variant in Rust syntax: `Name { a: 1 }`,
+  // `Name(1, 2)`, `(1, 2)` for tuples, `Name` for unit structs.
+  std::string rust_fields(const std::string& name, Dwarf_Die t, Bytes bytes, uint64_t base,
+                          int depth) {
+    std::vector<Member> fields;
+    for (Member& m : members(t)) {
+      // Zero-sized markers (PhantomData, the Global allocator) say nothing.
+      if (type_byte_size(m.type).value_or(1) == 0 && starts_with(m.name, "_")) continue;
+      fields.push_back(m);
+    }
+    bool tuple_struct =
+        !fields.empty() && std::all_of(fields.begin(), fields.end(), [](const Member& m) {
+          return starts_with(m.name, "__") && m.name.size() > 2 &&
+                 std::isdigit(static_cast<unsigned char>(m.name[2]));
+        });
+    bool tuple = !name.empty() && name[0] == '(';
+    if (fields.empty()) return tuple ? "()" : name;
+    if (depth >= options_.max_depth)
+      return tuple ? "(..)" : tuple_struct ? name + "(..)" : name + " { .. }";
+    std::string text = tuple ? "(" : tuple_struct ? name + "(" : name + " { ";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const Member& m = fields[i];
+      if (i > 0) text += ", ";
+      if (!tuple && !tuple_struct) text += m.name + ": ";
+      uint64_t size = type_byte_size(m.type).value_or(0);
+      Bytes field = sub(bytes, base + m.offset, size);
+      text += (size != 0 && field.size() < size) ? kOptimizedOut : value(m.type, field, depth + 1);
+    }
+    if (tuple && fields.size() == 1) text += ",";
+    return text + (tuple || tuple_struct ? ")" : " }");
+  }
+
+  std::string rust_enum(Dwarf_Die t, Dwarf_Die part, Bytes bytes, int depth) {
+    (void)t;
+    std::optional<uint64_t> discriminant;
+    Dwarf_Attribute attr;
+    Dwarf_Die discr_member;
+    bool has_discr = dwarf_attr(&part, DW_AT_discr, &attr) != nullptr &&
+                     dwarf_formref_die(&attr, &discr_member) != nullptr;
+    uint64_t mask = ~uint64_t{0};
+    if (has_discr) {
+      std::optional<Dwarf_Die> discr_type = die_type(discr_member);
+      uint64_t size = discr_type ? type_byte_size(*discr_type).value_or(0) : 0;
+      discriminant = load(bytes, member_offset(discr_member), size);
+      if (!discriminant) return kOptimizedOut;
+      if (size < 8) mask = (uint64_t{1} << (size * 8)) - 1;
+    }
+    std::optional<Dwarf_Die> chosen;
+    std::optional<Dwarf_Die> fallback;
+    for (Dwarf_Die variant : child_dies(part, DW_TAG_variant)) {
+      std::optional<uint64_t> value = die_unsigned(variant, DW_AT_discr_value);
+      if (!has_discr) {
+        chosen = variant;
+        break;
+      }
+      if (!value) {
+        if (!fallback) fallback = variant;  // the dataful variant of a niche layout
+        continue;
+      }
+      if ((*value & mask) == *discriminant) {
+        chosen = variant;
+        break;
+      }
+    }
+    if (!chosen) chosen = fallback;
+    if (!chosen) return "<invalid discriminant " + std::to_string(discriminant.value_or(0)) + ">";
+    std::vector<Dwarf_Die> variant_members = child_dies(*chosen, DW_TAG_member);
+    if (variant_members.empty()) return "<empty variant>";
+    Dwarf_Die member = variant_members[0];
+    std::optional<Dwarf_Die> type = die_type(member);
+    std::string name = die_name(member);
+    if (!type) return name;
+    return rust_fields(name, strip_cv_typedef(*type), bytes, member_offset(member), depth);
+  }
+
+  // The (data pointer, length) pair of &str, &[T], String and Vec.
+  std::optional<std::pair<uint64_t, uint64_t>> fat(Dwarf_Die t, Bytes bytes, const char* pointer,
+                                                   const char* length) {
+    std::optional<Member> p = member_named(t, pointer);
+    std::optional<Member> n = member_named(t, length);
+    if (!p || !n) return std::nullopt;
+    std::optional<uint64_t> address = load(bytes, p->offset, 8);
+    std::optional<uint64_t> count = load(bytes, n->offset, 8);
+    if (!address || !count) return std::nullopt;
+    return std::make_pair(*address, *count);
+  }
+
+  std::string rust_text(uint64_t address, uint64_t length) {
+    uint64_t shown = std::min<uint64_t>(length, options_.max_string);
+    if (shown == 0) return "\"\"";
+    std::optional<std::vector<std::byte>> data = read(address, shown);
+    if (!data) return hex(address) + " <error: cannot read " + hex(address) + ">";
+    std::string text(reinterpret_cast<const char*>(data->data()), data->size());
+    return quoted(text, shown < length);
+  }
+
+  std::string rust_str(Dwarf_Die t, Bytes bytes) {
+    std::optional<std::pair<uint64_t, uint64_t>> slice = fat(t, bytes, "data_ptr", "length");
+    if (!slice) return kOptimizedOut;
+    return rust_text(slice->first, slice->second);
+  }
+
+  std::string elements(Dwarf_Die element, uint64_t address, uint64_t length, int depth,
+                       const char* open, const char* close) {
+    uint64_t size = type_byte_size(element).value_or(0);
+    uint64_t shown = std::min<uint64_t>(length, options_.max_elements);
+    if (shown == 0) return std::string(open) + close;
+    if (size == 0 || size > kMaxPointee) return std::string(open) + "..." + close;
+    std::optional<std::vector<std::byte>> data = read(address, shown * size);
+    if (!data) return hex(address) + " <error: cannot read " + hex(address) + ">";
+    std::vector<std::string> items;
+    for (uint64_t i = 0; i < shown; ++i)
+      items.push_back(value(element, Bytes(*data).subspan(i * size, size), depth + 1));
+    return list(items, shown < length, open, close);
+  }
+
+  std::string rust_slice(Dwarf_Die t, Bytes bytes, int depth) {
+    std::optional<std::pair<uint64_t, uint64_t>> slice = fat(t, bytes, "data_ptr", "length");
+    std::optional<Member> p = member_named(t, "data_ptr");
+    if (!slice || !p) return kOptimizedOut;
+    Dwarf_Die pointer_type = strip_cv_typedef(p->type);
+    std::optional<Dwarf_Die> element = die_type(pointer_type);
+    if (!element) return kOptimizedOut;
+    return elements(*element, slice->first, slice->second, depth, "&[", "]");
+  }
+
+  // &dyn Trait: the data pointer, and the concrete type when the vtable has
+  // a symbol `<T as Trait>::{vtable}`.
+  std::string rust_dyn(Dwarf_Die t, Bytes bytes) {
+    std::optional<Member> p = member_named(t, "pointer");
+    std::optional<Member> v = member_named(t, "vtable");
+    if (!p || !v) return kOptimizedOut;
+    std::optional<uint64_t> data = load(bytes, p->offset, 8);
+    std::optional<uint64_t> vtable = load(bytes, v->offset, 8);
+    if (!data || !vtable) return kOptimizedOut;
+    std::string text = symbolic(*data);
+    std::optional<std::string> symbol = reader_.symbol_for(*vtable);
+    if (symbol) {
+      std::string name = demangle(*symbol).name;
+      size_t end = name.rfind("::{vtable}");
+      if (end != std::string::npos) return text + " (" + name.substr(0, end) + ")";
+    }
+    return text + " (vtable " + hex(*vtable) + ")";
+  }
+
+  // String and Vec: the buffer pointer (inside RawVec, whatever its std
+  // version's nesting) and `len`.
+  std::optional<std::pair<uint64_t, uint64_t>> vec_parts(Dwarf_Die vec, Bytes bytes) {
+    std::optional<Member> buf = member_named(vec, "buf");
+    std::optional<Member> len = member_named(vec, "len");
+    if (!buf || !len) return std::nullopt;
+    std::optional<uint64_t> inner = find_pointer(buf->type);
+    if (!inner) return std::nullopt;
+    std::optional<uint64_t> address = load(bytes, buf->offset + *inner, 8);
+    std::optional<uint64_t> count = load(bytes, len->offset, 8);
+    if (!address || !count) return std::nullopt;
+    return std::make_pair(*address, *count);
+  }
+
+  std::string rust_string(Dwarf_Die t, Bytes bytes) {
+    std::optional<Member> vec = member_named(t, "vec");
+    if (!vec) return rust_fields("String", t, bytes, 0, 0);
+    std::optional<std::pair<uint64_t, uint64_t>> parts =
+        vec_parts(strip_cv_typedef(vec->type), sub(bytes, vec->offset, bytes.size()));
+    if (!parts) return kOptimizedOut;
+    return rust_text(parts->first, parts->second);
+  }
+
+  std::string rust_vec(Dwarf_Die t, Bytes bytes, int depth) {
+    std::optional<Dwarf_Die> element = template_type(t, "T");
+    std::optional<std::pair<uint64_t, uint64_t>> parts = vec_parts(t, bytes);
+    if (!element || !parts) return rust_fields(die_name(t), t, bytes, 0, depth);
+    return elements(*element, parts->first, parts->second, depth, "vec![", "]");
+  }
+
+  bool rust_;
+  bool cpp_;
+  Language language_;
+  ValueReader& reader_;
+  const ValueFormatOptions& options_;
+  size_t budget_ = kReadBudget;
+};
+
+}  // namespace
+
+std::string format_value(Dwarf_Die type, std::span<const std::byte> bytes, Language language,
+                         ValueReader& reader, const ValueFormatOptions& options) {
+  if (language == Language::Unknown || language == Language::Assembly) language = Language::C;
+  // Zero-sized values (Rust's `()`, unit structs) need no bytes.
+  if (bytes.empty() && type_byte_size(type).value_or(1) != 0) return kOptimizedOut;
+  Formatter formatter(language, reader, options);
+  return formatter.value(type, bytes, 0);
+}
+
+}  // namespace seam::engine
