@@ -7,6 +7,7 @@
 
 #include "symbolizer/debug_file_finder.h"
 #include "symbolizer/demangle.h"
+#include "symbolizer/printf_format.h"
 
 namespace seam {
 namespace {
@@ -113,6 +114,30 @@ void Binary::load_dwarf(ElfFile& file) {
   dwarf_units_ = std::make_unique<DwarfUnits>(dwarf_);
   dwarf_index_ = std::make_unique<DwarfIndex>(dwarf_, *dwarf_units_);
   debug_path_ = file.path();
+}
+
+std::vector<Dwarf_Die> Binary::scopes_at(uint64_t address) {
+  if (!dwarf_index_) return {};
+  return dwarf_index_->scopes(address);
+}
+
+Result<ScopeVariables> Binary::variables_at(uint64_t address, size_t frame) {
+  if (!dwarf_index_) return Error("no DWARF in " + path());
+  std::vector<Dwarf_Die> scopes = dwarf_index_->scopes(address);
+  if (frame >= scopes.size()) return Error("no DWARF function at " + hex(address));
+  return variables_in_scope(&scopes[frame], address);
+}
+
+std::optional<uint64_t> Binary::call_site_value(uint64_t caller_return_address, int dwarf_reg,
+                                                const FrameState& caller) {
+  if (!dwarf_index_ || caller_return_address == 0) return std::nullopt;
+  // The call is the instruction before the return address.
+  std::vector<Dwarf_Die> scopes = dwarf_index_->scopes(caller_return_address - 1);
+  if (scopes.empty()) return std::nullopt;
+  Dwarf_Die function = scopes.back();
+  std::optional<Dwarf_Die> site = find_call_site(&function, caller_return_address);
+  if (!site) return std::nullopt;
+  return call_site_parameter_value(&*site, dwarf_reg, &function, caller_return_address - 1, caller);
 }
 
 Symbolized Binary::symbolize(uint64_t address) {

@@ -29,7 +29,9 @@
 #include <vector>
 
 #include "symbolizer/dwarf_index.h"
+#include "symbolizer/dwarf_location.h"
 #include "symbolizer/dwarf_types.h"
+#include "symbolizer/dwarf_variables.h"
 #include "symbolizer/elf_file.h"
 #include "symbolizer/result.h"
 #include "symbolizer/source_frame.h"
@@ -56,6 +58,18 @@ class Binary {
 
   // `address` is a file address: as linked, or as placed for a .ko.
   Symbolized symbolize(uint64_t address);
+
+  // The DWARF scopes of `address`, in the order of symbolize(address).frames:
+  // inlined calls innermost first, the concrete subprogram last; empty when
+  // no function DIE covers it.
+  std::vector<Dwarf_Die> scopes_at(uint64_t address);
+  // The parameters and locals of frame `frame` (an index in that order) at `address`.
+  Result<ScopeVariables> variables_at(uint64_t address, size_t frame);
+  // What the caller passed in register `dwarf_reg` (its DW_TAG_call_site
+  // parameter) at the call that returns to `caller_return_address` (a file
+  // address), evaluated in the caller's frame; nullopt when DWARF does not say.
+  std::optional<uint64_t> call_site_value(uint64_t caller_return_address, int dwarf_reg,
+                                          const FrameState& caller);
 
   const std::string& path() const { return elf_.path(); }
   // The libdw handle of the DWARF (null without DWARF) and the ELF of the file

@@ -164,13 +164,7 @@ std::vector<SourceFrame> DwarfIndex::lookup(uint64_t address) {
 
 bool DwarfIndex::lookup_in_unit(CompileUnit& unit, uint64_t address,
                                 std::vector<SourceFrame>& frames) {
-  if (!unit.functions_indexed) index_functions(unit);
-  // The innermost (smallest) function interval wins over an enclosing one.
-  const Interval* best = nullptr;
-  unit.functions.for_each_containing(address, [&](const Interval& f) {
-    if (!best || f.high - f.low < best->high - best->low) best = &f;
-    return false;
-  });
+  const Interval* best = innermost_function(unit, address);
   Dwarf_Die function;
   if (best && dwarf_offdie(dwarf_, best->id, &function)) {
     frames = frames_in_function(unit, &function, address);
@@ -183,6 +177,55 @@ bool DwarfIndex::lookup_in_unit(CompileUnit& unit, uint64_t address,
   if (frame.line == 0) return false;
   frames.push_back(std::move(frame));
   return true;
+}
+
+const DwarfIndex::Interval* DwarfIndex::innermost_function(CompileUnit& unit, uint64_t address) {
+  if (!unit.functions_indexed) index_functions(unit);
+  // The innermost (smallest) function interval wins over an enclosing one.
+  const Interval* best = nullptr;
+  unit.functions.for_each_containing(address, [&](const Interval& f) {
+    if (!best || f.high - f.low < best->high - best->low) best = &f;
+    return false;
+  });
+  return best;
+}
+
+std::vector<Dwarf_Die> DwarfIndex::scopes(uint64_t address) {
+  std::vector<Dwarf_Die> chain;
+  auto in_unit = [&](CompileUnit& unit) {
+    const Interval* best = innermost_function(unit, address);
+    Dwarf_Die function;
+    if (!best || !dwarf_offdie(dwarf_, best->id, &function)) return false;
+    chain = inline_chain(&function, address);
+    std::reverse(chain.begin(), chain.end());  // innermost first, as lookup() gives frames
+    return true;
+  };
+  if (std::optional<Dwarf_Die> cu_die = units_.arange_unit(address);
+      cu_die && in_unit(unit_for(&*cu_die))) {
+    return chain;
+  }
+  if (!units_indexed_) index_units();
+  unit_ranges_.for_each_containing(address, [&](const Interval& unit_range) {
+    return in_unit(*compile_units_[unit_range.id]);
+  });
+  return chain;
+}
+
+std::vector<Dwarf_Die> DwarfIndex::inline_chain(Dwarf_Die* function, uint64_t address) {
+  // The deepest inlined call holding the address, then its parents: chain[0]
+  // is the concrete function, each next one inlined into the previous.
+  const InlineTree& tree = inline_tree(function);
+  int deepest = 0;
+  tree.ranges.for_each_containing(address, [&](const Interval& range) {
+    int scope = static_cast<int>(range.id);
+    if (tree.scopes[scope].depth > tree.scopes[deepest].depth) deepest = scope;
+    return false;
+  });
+  std::vector<Dwarf_Die> chain(tree.scopes[deepest].depth + 1);
+  for (int scope = deepest; scope >= 0; scope = tree.scopes[scope].parent) {
+    chain[tree.scopes[scope].depth] = tree.scopes[scope].die;
+  }
+  return chain;
 }
 
 const DwarfIndex::InlineTree& DwarfIndex::inline_tree(Dwarf_Die* function) {
@@ -223,20 +266,7 @@ void DwarfIndex::collect_inlined(Dwarf_Die* parent, int parent_scope, InlineTree
 
 std::vector<SourceFrame> DwarfIndex::frames_in_function(CompileUnit& unit, Dwarf_Die* function,
                                                         uint64_t address) {
-  // The deepest inlined call holding the address, then its parents: chain[0]
-  // is the concrete function, each next one inlined into the previous.
-  const InlineTree& tree = inline_tree(function);
-  int deepest = 0;
-  tree.ranges.for_each_containing(address, [&](const Interval& range) {
-    int scope = static_cast<int>(range.id);
-    if (tree.scopes[scope].depth > tree.scopes[deepest].depth) deepest = scope;
-    return false;
-  });
-  std::vector<Dwarf_Die> chain(tree.scopes[deepest].depth + 1);
-  for (int scope = deepest; scope >= 0; scope = tree.scopes[scope].parent) {
-    chain[tree.scopes[scope].depth] = tree.scopes[scope].die;
-  }
-
+  std::vector<Dwarf_Die> chain = inline_chain(function, address);
   std::vector<SourceFrame> frames;
   frames.reserve(chain.size());
   for (size_t i = chain.size(); i-- > 0;) {

@@ -44,6 +44,10 @@ class DwarfIndex {
   // unit without functions (assembly) gives one frame with an empty
   // function name but its source line: the caller names it from the symbols.
   std::vector<SourceFrame> lookup(uint64_t address);
+  // The DIEs of those frames, same order: DW_TAG_inlined_subroutine for each
+  // inlined call, the concrete DW_TAG_subprogram last; empty when no
+  // function DIE covers the address (assembly, or no DWARF unit).
+  std::vector<Dwarf_Die> scopes(uint64_t address);
 
  private:
   using Interval = IntervalIndex::Interval;
@@ -71,6 +75,8 @@ class DwarfIndex {
 
   CompileUnit& unit_for(Dwarf_Die* cu_die);
   bool lookup_in_unit(CompileUnit& unit, uint64_t address, std::vector<SourceFrame>& frames);
+  const Interval* innermost_function(CompileUnit& unit, uint64_t address);
+  std::vector<Dwarf_Die> inline_chain(Dwarf_Die* function, uint64_t address);
   void index_units();
   void index_functions(CompileUnit& unit);
   void collect_functions(Dwarf_Die* parent, CompileUnit& unit, const std::string& scope, int depth);
