@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/frame_variables.h"
 #include "engine/kernel_modules.h"
 #include "engine/kernel_tasks.h"
 #include "engine/linux_kernel.h"
@@ -278,6 +279,11 @@ class VmcoreSession final : public Session {
     bt->cpu = task_cpu;
     if (Result<Task> t = read_task(k, task)) bt->task = TaskRef{t->pid, t->comm, task};
     else bt->task.address = task;
+    if (request.variables) {
+      std::vector<CodeModule> code;
+      for (LoadedModule& m : modules_) code.push_back({m.info.name, m.info.base, m.info.size, m.binary.get()});
+      fill_frame_variables(*bt, k, code);
+    }
     return bt;
   }
 

@@ -1,0 +1,302 @@
+#include "engine/frame_variables.h"
+
+#include <dwarf.h>
+
+#include <cstring>
+
+#include "engine/value_format.h"
+#include "symbolizer/dwarf_location.h"
+#include "symbolizer/dwarf_variables.h"
+#include "symbolizer/printf_format.h"
+
+namespace seam::engine {
+namespace {
+
+// Entry values may come from the caller's call site, whose value may itself
+// be an entry value of its caller: this many frames up, no more.
+constexpr int kMaxEntryValueDepth = 3;
+
+bool callee_saved(int dwarf_reg) {
+  // x86-64 psABI: rbx, rbp, r12-r15.
+  return dwarf_reg == 3 || dwarf_reg == 6 || (dwarf_reg >= 12 && dwarf_reg <= 15);
+}
+
+// The frames of one pc: inlined calls then the concrete function.
+struct Group {
+  size_t first = 0, last = 0;  // frames [first, last]
+  Binary* binary = nullptr;
+  int64_t bias = 0;     // runtime - file address
+  uint64_t lookup = 0;  // file address the frames were symbolized at
+  bool exact = false;   // pc is where execution is, not a return address
+};
+
+class Frames {
+ public:
+  Frames(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules)
+      : bt_(bt), kernel_(kernel) {
+    for (size_t i = 0; i < bt.frames.size();) {
+      Group g;
+      g.first = i;
+      while (i < bt.frames.size() && bt.frames[i].inlined) ++i;
+      g.last = std::min(i, bt.frames.size() - 1);
+      i = g.last + 1;
+      const Frame& f = bt.frames[g.first];
+      // The first frame and frames after an exception boundary are where the
+      // CPU was; the others are return addresses, looked up one byte back.
+      g.exact = groups_.empty() || f.boundary;
+      if (f.module == "vmlinux") {
+        g.binary = &kernel.vmlinux();
+        g.bias = static_cast<int64_t>(f.pc - kernel.to_link(f.pc));
+      } else {
+        for (const CodeModule& m : modules) {
+          if (m.name == f.module) g.binary = m.binary;
+        }
+      }
+      g.lookup = (g.exact ? f.pc : f.pc - 1) - static_cast<uint64_t>(g.bias);
+      groups_.push_back(g);
+    }
+  }
+
+  const std::vector<Group>& groups() const { return groups_; }
+  Backtrace& backtrace() { return bt_; }
+  KernelMemory& memory() { return kernel_.memory(); }
+  LinuxKernel& kernel() { return kernel_; }
+
+ private:
+  Backtrace& bt_;
+  LinuxKernel& kernel_;
+  std::vector<Group> groups_;
+};
+
+class KernelFrameState final : public FrameState {
+ public:
+  KernelFrameState(Frames& frames, size_t group, int depth)
+      : frames_(frames), group_(group), depth_(depth) {}
+
+  const Frame& frame() const { return frames_.backtrace().frames[frames_.groups()[group_].last]; }
+  std::optional<uint64_t> register_value(int dwarf_reg) const override {
+    if (dwarf_reg < 0 || dwarf_reg > static_cast<int>(Reg::kRip)) return std::nullopt;
+    return frame().registers.get(static_cast<Reg>(dwarf_reg));
+  }
+  std::optional<uint64_t> cfa() const override {
+    if (frame().cfa == 0) return std::nullopt;
+    return frame().cfa;
+  }
+  Result<void> read_memory(uint64_t address, std::span<std::byte> out) const override {
+    return frames_.memory().read(address, out);
+  }
+  int64_t address_bias() const override { return frames_.groups()[group_].bias; }
+
+  std::optional<uint64_t> entry_value(int dwarf_reg) const override {
+    size_t caller = group_ + 1;
+    const std::vector<Group>& groups = frames_.groups();
+    if (depth_ >= kMaxEntryValueDepth || caller >= groups.size()) return std::nullopt;
+    const Group& c = groups[caller];
+    const Frame& caller_frame = frames_.backtrace().frames[c.first];
+    // Across an exception the "caller" was interrupted, not calling us.
+    if (caller_frame.boundary || c.exact) return std::nullopt;
+    KernelFrameState caller_state(frames_, caller, depth_ + 1);
+    if (callee_saved(dwarf_reg)) return caller_state.register_value(dwarf_reg);
+    if (!c.binary) return std::nullopt;
+    uint64_t return_address = caller_frame.pc - static_cast<uint64_t>(c.bias);
+    return c.binary->call_site_value(return_address, dwarf_reg, caller_state);
+  }
+
+ private:
+  Frames& frames_;
+  size_t group_;
+  int depth_;
+};
+
+class KernelValueReader final : public ValueReader {
+ public:
+  KernelValueReader(LinuxKernel& kernel, std::span<const CodeModule> modules)
+      : kernel_(kernel), modules_(modules) {}
+  Result<void> read(uint64_t address, std::span<std::byte> out) override {
+    return kernel_.memory().read(address, out);
+  }
+  std::optional<std::string> symbol_for(uint64_t address) override {
+    const SymbolTable* table = nullptr;
+    uint64_t file_address = address;
+    for (const CodeModule& m : modules_) {
+      if (m.binary && address >= m.base && address < m.base + m.size) table = &m.binary->symbols();
+    }
+    if (!table) {
+      table = &kernel_.vmlinux().symbols();
+      file_address = kernel_.to_link(address);
+    }
+    std::optional<SymbolMatch> match = table->lookup(file_address);
+    // Far past an unsized symbol is not in it.
+    if (!match || (match->size ? match->offset >= match->size : match->offset > 0x1000)) {
+      return std::nullopt;
+    }
+    std::string name(match->name);
+    if (match->offset) name += sformat("+0x%" PRIx64, match->offset);
+    return name;
+  }
+
+ private:
+  LinuxKernel& kernel_;
+  std::span<const CodeModule> modules_;
+};
+
+Dwarf_Die strip_qualifiers(Dwarf_Die type) {
+  for (int hops = 0; hops < 16; ++hops) {
+    int tag = dwarf_tag(&type);
+    if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
+        tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type) {
+      break;
+    }
+    Dwarf_Attribute attr;
+    Dwarf_Die next;
+    if (!dwarf_attr(&type, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &next)) break;
+    type = next;
+  }
+  return type;
+}
+
+// Until engine/value_format.cpp is in the build: integers in decimal,
+// pointers in hex (char pointers with their string), the rest as bytes.
+std::string format_value_fallback(Dwarf_Die type, std::span<const std::byte> bytes,
+                                  ValueReader& reader) {
+  type = strip_qualifiers(type);
+  uint64_t raw = 0;
+  std::memcpy(&raw, bytes.data(), std::min<size_t>(bytes.size(), 8));
+  int tag = dwarf_tag(&type);
+  if ((tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type) && bytes.size() == 8) {
+    std::string text = hex(raw);
+    Dwarf_Attribute attr;
+    Dwarf_Die pointee;
+    if (dwarf_attr(&type, DW_AT_type, &attr) && dwarf_formref_die(&attr, &pointee)) {
+      pointee = strip_qualifiers(pointee);
+      const char* name = dwarf_diename(&pointee);
+      if (dwarf_tag(&pointee) == DW_TAG_base_type && name && std::string_view(name) == "char") {
+        char buffer[128];
+        if (reader.read(raw, std::as_writable_bytes(std::span(buffer)))) {
+          std::string str(buffer, strnlen(buffer, sizeof buffer));
+          std::string escaped;
+          for (char c : str) {
+            if (c == '\n')
+              escaped += "\\n";
+            else if (c == '"' || c == '\\')
+              escaped += std::string("\\") + c;
+            else if (static_cast<unsigned char>(c) < 0x20)
+              escaped += sformat("\\%03o", c);
+            else
+              escaped += c;
+          }
+          text += " \"" + escaped + "\"";
+        }
+      }
+    }
+    if (auto symbol = reader.symbol_for(raw); symbol && text.find('"') == std::string::npos) {
+      text += " <" + *symbol + ">";
+    }
+    return text;
+  }
+  if ((tag == DW_TAG_base_type || tag == DW_TAG_enumeration_type) && bytes.size() <= 8) {
+    Dwarf_Attribute attr;
+    Dwarf_Word encoding = 0;
+    if (dwarf_attr(&type, DW_AT_encoding, &attr)) dwarf_formudata(&attr, &encoding);
+    if (encoding == DW_ATE_signed || encoding == DW_ATE_signed_char) {
+      int shift = 64 - 8 * static_cast<int>(bytes.size());
+      int64_t value = static_cast<int64_t>(raw << shift) >> shift;
+      return std::to_string(value);
+    }
+    if (encoding == DW_ATE_boolean) return raw ? "true" : "false";
+    return std::to_string(raw);
+  }
+  std::string text = "{";
+  for (size_t i = 0; i < bytes.size() && i < 32; ++i) {
+    text += sformat(i ? " %02x" : "%02x", static_cast<unsigned>(bytes[i]));
+  }
+  return text + (bytes.size() > 32 ? " ...}" : "}");
+}
+
+// The one place values become text.
+std::string format(const ScopeVariable& variable, const LocatedValue& value, Language /*language*/,
+                   ValueReader& reader) {
+  size_t known = 0;
+  while (known < value.known.size() && value.known[known]) ++known;
+  if (known == 0) {
+    return value.unknown_reason.find("not saved") != std::string::npos ? "<not saved>"
+                                                                       : "<optimized out>";
+  }
+  return format_value_fallback(*variable.type, std::span(value.bytes).first(known), reader);
+}
+
+std::string type_text(const ScopeVariable& variable, Language /*language*/) {
+  // Until symbolizer/dwarf_type_name.cpp is in the build: the DIE's own name.
+  if (!variable.type) return "void";
+  Dwarf_Die type = *variable.type;
+  std::string suffix;
+  for (int hops = 0; hops < 8; ++hops) {
+    if (const char* name = dwarf_diename(&type)) return name + suffix;
+    int tag = dwarf_tag(&type);
+    if (tag == DW_TAG_pointer_type)
+      suffix = " *" + suffix;
+    else if (tag == DW_TAG_const_type)
+      suffix = " const" + suffix;
+    Dwarf_Attribute attr;
+    if (!dwarf_attr(&type, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &type)) {
+      return "void" + suffix;
+    }
+  }
+  return "?";
+}
+
+Language language_of(const Frame& frame) {
+  if (frame.language == "rust") return Language::Rust;
+  if (frame.language == "c++") return Language::Cpp;
+  return Language::C;
+}
+
+}  // namespace
+
+void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules) {
+  Frames frames(bt, kernel, modules);
+  KernelValueReader reader(kernel, modules);
+  for (size_t g = 0; g < frames.groups().size(); ++g) {
+    const Group& group = frames.groups()[g];
+    auto fail = [&](const std::string& why) {
+      for (size_t i = group.first; i <= group.last; ++i) bt.frames[i].variables_error = why;
+    };
+    if (!group.binary) {
+      fail("no debug info for " + (bt.frames[group.first].module.empty()
+                                       ? hex(bt.frames[group.first].pc)
+                                       : bt.frames[group.first].module));
+      continue;
+    }
+    std::vector<Dwarf_Die> scopes = group.binary->scopes_at(group.lookup);
+    if (scopes.size() != group.last - group.first + 1) {
+      fail(scopes.empty() ? "no DWARF function at " + hex(bt.frames[group.first].pc)
+                          : "DWARF scopes do not match the frames");
+      continue;
+    }
+    KernelFrameState state(frames, g, 0);
+    Dwarf_Die* subprogram = &scopes.back();
+    for (size_t i = group.first; i <= group.last; ++i) {
+      Frame& frame = bt.frames[i];
+      Language language = language_of(frame);
+      ScopeVariables vars = variables_in_scope(&scopes[i - group.first], group.lookup);
+      auto evaluate = [&](const ScopeVariable& v) {
+        Variable out;
+        out.name = v.name;
+        out.type = type_text(v, language);
+        if (!v.type || !v.size) {
+          out.value = "<unknown type>";
+          return out;
+        }
+        Result<LocatedValue> value = evaluate_variable_location(
+            const_cast<Dwarf_Die*>(&v.die), subprogram, group.lookup, *v.size, state);
+        out.value =
+            value ? format(v, *value, language, reader) : "<" + value.error().message() + ">";
+        return out;
+      };
+      for (const ScopeVariable& v : vars.parameters) frame.args.push_back(evaluate(v));
+      for (const ScopeVariable& v : vars.locals) frame.locals.push_back(evaluate(v));
+    }
+  }
+}
+
+}  // namespace seam::engine
