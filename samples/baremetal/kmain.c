@@ -247,7 +247,8 @@ void kmain(uint32_t start_info_paddr)
 		seam_panic_at_tick = options.panic_at;
 	if (options.delay)
 		seam_delay_loops = options.delay;
-	bm_serial_puts("seam-baremetal: boot, cmdline \"");
+	/* A new line first: the firmware leaves its last line open. */
+	bm_serial_puts("\nseam-baremetal: boot, cmdline \"");
 	bm_serial_puts(options.cmdline);
 	bm_serial_puts("\"\n");
 	bm_observe(&options, sizeof options);
