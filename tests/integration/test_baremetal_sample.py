@@ -274,7 +274,7 @@ class BaremetalSampleTest(unittest.TestCase):
                         "frame function seam_baremetal::rust_measure", "info locals",
                         # run() is the frame above its inlined dispatch().
                         "frame function seam::kernel::Scheduler::dispatch", "info locals",
-                        "up", "info locals",
+                        "up", "info locals", "whatis ring",
                         "frame function bm_c_record", "info locals",
                         # The debugger pulls the panic trigger; stop where the panic ends.
                         "set var seam_trigger_panic = 1", "delete", "break bm_panic_halt",
@@ -298,6 +298,9 @@ class BaremetalSampleTest(unittest.TestCase):
         self.assertRegex(breakpoint_part, r"sensor = &dyn seam_baremetal::Sensor")
         self.assertRegex(breakpoint_part, r"job = \{id = \d+, priority = \d+, readings = 0x")
         self.assertRegex(breakpoint_part, r"ring = \{items_ = \{")
+        self.assertIn("type = seam::kernel::Ring<unsigned int, 8>", breakpoint_part)
+        # The derived class seen through its base (`const Device &self`).
+        self.assertRegex(breakpoint_part, r"self = @0x[0-9a-f]+: \{_vptr.Device = ")
         self.assertRegex(breakpoint_part, r'banner = 0x[0-9a-f]+ "recorded"')
         self.assertRegex(breakpoint_part, r"history = \{")
 
