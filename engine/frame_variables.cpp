@@ -6,6 +6,7 @@
 
 #include "engine/value_format.h"
 #include "symbolizer/dwarf_location.h"
+#include "symbolizer/dwarf_type_name.h"
 #include "symbolizer/dwarf_variables.h"
 #include "symbolizer/printf_format.h"
 
@@ -140,81 +141,8 @@ class KernelValueReader final : public ValueReader {
   std::span<const CodeModule> modules_;
 };
 
-Dwarf_Die strip_qualifiers(Dwarf_Die type) {
-  for (int hops = 0; hops < 16; ++hops) {
-    int tag = dwarf_tag(&type);
-    if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
-        tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type) {
-      break;
-    }
-    Dwarf_Attribute attr;
-    Dwarf_Die next;
-    if (!dwarf_attr(&type, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &next)) break;
-    type = next;
-  }
-  return type;
-}
-
-// Until engine/value_format.cpp is in the build: integers in decimal,
-// pointers in hex (char pointers with their string), the rest as bytes.
-std::string format_value_fallback(Dwarf_Die type, std::span<const std::byte> bytes,
-                                  ValueReader& reader) {
-  type = strip_qualifiers(type);
-  uint64_t raw = 0;
-  std::memcpy(&raw, bytes.data(), std::min<size_t>(bytes.size(), 8));
-  int tag = dwarf_tag(&type);
-  if ((tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type) && bytes.size() == 8) {
-    std::string text = hex(raw);
-    Dwarf_Attribute attr;
-    Dwarf_Die pointee;
-    if (dwarf_attr(&type, DW_AT_type, &attr) && dwarf_formref_die(&attr, &pointee)) {
-      pointee = strip_qualifiers(pointee);
-      const char* name = dwarf_diename(&pointee);
-      if (dwarf_tag(&pointee) == DW_TAG_base_type && name && std::string_view(name) == "char") {
-        char buffer[128];
-        if (reader.read(raw, std::as_writable_bytes(std::span(buffer)))) {
-          std::string str(buffer, strnlen(buffer, sizeof buffer));
-          std::string escaped;
-          for (char c : str) {
-            if (c == '\n')
-              escaped += "\\n";
-            else if (c == '"' || c == '\\')
-              escaped += std::string("\\") + c;
-            else if (static_cast<unsigned char>(c) < 0x20)
-              escaped += sformat("\\%03o", c);
-            else
-              escaped += c;
-          }
-          text += " \"" + escaped + "\"";
-        }
-      }
-    }
-    if (auto symbol = reader.symbol_for(raw); symbol && text.find('"') == std::string::npos) {
-      text += " <" + *symbol + ">";
-    }
-    return text;
-  }
-  if ((tag == DW_TAG_base_type || tag == DW_TAG_enumeration_type) && bytes.size() <= 8) {
-    Dwarf_Attribute attr;
-    Dwarf_Word encoding = 0;
-    if (dwarf_attr(&type, DW_AT_encoding, &attr)) dwarf_formudata(&attr, &encoding);
-    if (encoding == DW_ATE_signed || encoding == DW_ATE_signed_char) {
-      int shift = 64 - 8 * static_cast<int>(bytes.size());
-      int64_t value = static_cast<int64_t>(raw << shift) >> shift;
-      return std::to_string(value);
-    }
-    if (encoding == DW_ATE_boolean) return raw ? "true" : "false";
-    return std::to_string(raw);
-  }
-  std::string text = "{";
-  for (size_t i = 0; i < bytes.size() && i < 32; ++i) {
-    text += sformat(i ? " %02x" : "%02x", static_cast<unsigned>(bytes[i]));
-  }
-  return text + (bytes.size() > 32 ? " ...}" : "}");
-}
-
 // The one place values become text.
-std::string format(const ScopeVariable& variable, const LocatedValue& value, Language /*language*/,
+std::string format(const ScopeVariable& variable, const LocatedValue& value, Language language,
                    ValueReader& reader) {
   size_t known = 0;
   while (known < value.known.size() && value.known[known]) ++known;
@@ -222,27 +150,11 @@ std::string format(const ScopeVariable& variable, const LocatedValue& value, Lan
     return value.unknown_reason.find("not saved") != std::string::npos ? "<not saved>"
                                                                        : "<optimized out>";
   }
-  return format_value_fallback(*variable.type, std::span(value.bytes).first(known), reader);
+  return format_value(*variable.type, std::span(value.bytes).first(known), language, reader);
 }
 
-std::string type_text(const ScopeVariable& variable, Language /*language*/) {
-  // Until symbolizer/dwarf_type_name.cpp is in the build: the DIE's own name.
-  if (!variable.type) return "void";
-  Dwarf_Die type = *variable.type;
-  std::string suffix;
-  for (int hops = 0; hops < 8; ++hops) {
-    if (const char* name = dwarf_diename(&type)) return name + suffix;
-    int tag = dwarf_tag(&type);
-    if (tag == DW_TAG_pointer_type)
-      suffix = " *" + suffix;
-    else if (tag == DW_TAG_const_type)
-      suffix = " const" + suffix;
-    Dwarf_Attribute attr;
-    if (!dwarf_attr(&type, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &type)) {
-      return "void" + suffix;
-    }
-  }
-  return "?";
+std::string type_text(const ScopeVariable& variable, Language language) {
+  return variable.type ? type_name(*variable.type, language) : void_type_name(language);
 }
 
 Language language_of(const Frame& frame) {

@@ -109,7 +109,9 @@ TEST_P(FrameVariables, CrashedTaskMatchesGdb) {
   const Variable* file = arg(vfs_write, "file");
   ASSERT_NE(file, nullptr);
   EXPECT_TRUE(file->value.starts_with("0xff")) << file->value;
-  if (std::string(GetParam()) == "sysrq-nokaslr") EXPECT_EQ(file->value, "0xff1100000558ba00");
+  if (std::string(GetParam()) == "sysrq-nokaslr") {
+    EXPECT_EQ(file->value, "0xff1100000558ba00");
+  }
   expect_value_or_unknown(arg(vfs_write, "count"), "2");
 
   const Frame* ksys_write = frame_named(bt, "ksys_write");
