@@ -167,9 +167,11 @@ TEST(SessionPrinterTest, PsJson) {
 }
 
 std::vector<ModuleInfo> sample_modules() {
-  ModuleInfo crashme{"rust_crashme", 0xffffffffc0123000, 16384, "live", {}, "/m/rust_crashme.ko"};
+  ModuleInfo crashme{.name = "rust_crashme", .base = 0xffffffffc0123000, .size = 16384,
+                     .state = "live", .debug_file = "/m/rust_crashme.ko"};
   crashme.sections = {{".text", 0xffffffffc0123000}, {".data", 0xffffffffc0127000}};
-  ModuleInfo plain{"a_module_with_a_long_name", 0xffffffffc0200000, 8192, "live", {}, ""};
+  ModuleInfo plain{.name = "a_module_with_a_long_name", .base = 0xffffffffc0200000, .size = 8192,
+                   .state = "live"};
   return {crashme, plain};
 }
 
