@@ -5,8 +5,9 @@
 //! (`bm_c_record`). Its locals cover the shapes of Rust data a debugger has to
 //! show: a struct, an enum with data, `Option<&T>` (niche-encoded),
 //! `Option<u32>`, `Result<u32, Error>`, `&str`, `&[u32]` and `&dyn Sensor`.
-//! Every argument and local that matters is passed to `observe`, which hands
-//! its address to C, so it lives in memory and keeps a DWARF location at -O2.
+//! The locals that matter are `pin`ned (a volatile read and write of their
+//! slot): they stay in memory with a DWARF location that holds the right value
+//! at every breakpoint further down, at -O2, with rustc 1.63 and current ones.
 //!
 //! Builds with rustc 1.63 (Debian 12) and current stable: no `black_box`, no
 //! `PanicInfo::message`, no let-else.
@@ -46,7 +47,6 @@ pub struct Record {
 
 extern "C" {
     fn bm_serial_write(s: *const u8, len: usize);
-    fn bm_observe(p: *const u8, len: usize);
     fn bm_panic_halt(message: *const u8, len: usize) -> !;
     fn bm_c_record(record: *const Record, tag: *const u8) -> u64;
     fn bm_cpp_schedule(tick: u32, readings: *const u32, count: usize) -> u64;
@@ -115,10 +115,15 @@ static CALIBRATION: Calibration = Calibration { offset: 7, scale: 2 };
 static CURRENT_TICK: AtomicU32 = AtomicU32::new(0);
 static PANIC_REQUESTED: AtomicU32 = AtomicU32::new(0);
 
-/// Hands the address of `value` to C: keeps it in memory, readable by a debugger.
+/// Makes `slot` a stack slot that holds its value for the rest of the
+/// function: a volatile read and write keep the optimizer from promoting it to
+/// registers, so its DWARF location stays right at every breakpoint below.
 #[inline(always)]
-fn observe<T: ?Sized>(value: &T) {
-    unsafe { bm_observe(value as *const T as *const u8, core::mem::size_of_val(value)) }
+fn pin<T>(slot: &mut T) {
+    unsafe {
+        let value = core::ptr::read_volatile(slot);
+        core::ptr::write_volatile(slot, value);
+    }
 }
 
 /// A NUL-terminated C string as `&str` (the strings here are ASCII).
@@ -161,22 +166,23 @@ pub extern "C" fn rust_tick(config: *const TickConfig) -> u64 {
     let config = unsafe { &*config };
     CURRENT_TICK.store(config.tick, Ordering::Relaxed);
     PANIC_REQUESTED.store((config.trigger_panic != 0) as u32, Ordering::Relaxed);
-    let command = plan(config);
-    observe(&command);
+    let mut command = plan(config);
+    pin(&mut command);
     execute(config, command)
 }
 
 /// Takes readings and hands them to the C++ scheduler.
 #[inline(never)]
 fn execute(config: &TickConfig, command: Command) -> u64 {
-    let label: &str = unsafe { c_str(config.label) };
-    let sensor: &dyn Sensor = if config.tick % 2 == 0 { &THERMOMETER } else { &COUNTER };
+    let mut label: &str = unsafe { c_str(config.label) };
+    let mut sensor: &dyn Sensor = if config.tick % 2 == 0 { &THERMOMETER } else { &COUNTER };
     let mut readings = [0u32; 8];
     let count = take_readings(&mut readings, sensor, config.tick, command);
-    let window: &[u32] = &readings[..count];
-    observe(&label);
-    observe(&sensor);
-    observe(&window);
+    pin(&mut readings);
+    let mut window: &[u32] = &readings[..count];
+    pin(&mut label);
+    pin(&mut sensor);
+    pin(&mut window);
     let scheduled = unsafe { bm_cpp_schedule(config.tick, window.as_ptr(), window.len()) };
     match command {
         Command::Report(base) => base + scheduled,
@@ -188,15 +194,18 @@ fn execute(config: &TickConfig, command: Command) -> u64 {
 #[no_mangle]
 pub extern "C" fn rust_measure(job: *const Job) -> u32 {
     let job = unsafe { &*job };
-    let readings: &[u32] = unsafe { core::slice::from_raw_parts(job.readings, job.count) };
-    let name: &str = unsafe { c_str(job.name) };
-    let sensor: &dyn Sensor = if job.id % 2 == 0 { &THERMOMETER } else { &COUNTER };
-    let calibration: Option<&Calibration> = if job.priority % 2 == 0 { Some(&CALIBRATION) } else { None };
-    let limit: Option<u32> = if readings.len() > 4 { Some(readings.len() as u32 * 1000) } else { None };
-    observe(&calibration);
-    observe(&limit);
-    let result: Result<u32, Error> = measure(sensor, readings, name, calibration, limit, job);
-    observe(&result);
+    let mut readings: &[u32] = unsafe { core::slice::from_raw_parts(job.readings, job.count) };
+    let mut name: &str = unsafe { c_str(job.name) };
+    let mut sensor: &dyn Sensor = if job.id % 2 == 0 { &THERMOMETER } else { &COUNTER };
+    let mut calibration: Option<&Calibration> = if job.priority % 2 == 0 { Some(&CALIBRATION) } else { None };
+    let mut limit: Option<u32> = if readings.len() > 4 { Some(readings.len() as u32 * 1000) } else { None };
+    pin(&mut readings);
+    pin(&mut name);
+    pin(&mut sensor);
+    pin(&mut calibration);
+    pin(&mut limit);
+    let mut result: Result<u32, Error> = measure(sensor, readings, name, calibration, limit, job);
+    pin(&mut result);
     match result {
         Ok(value) => value,
         Err(error) => panic!("rust_measure: job {} ({}) failed: {:?}", job.id, name, error),
@@ -230,9 +239,6 @@ fn measure(
     limit: Option<u32>,
     job: &Job,
 ) -> Result<u32, Error> {
-    observe(&sensor);
-    observe(&readings);
-    observe(&name);
     if readings.is_empty() {
         return Err(Error::Empty);
     }
@@ -246,9 +252,10 @@ fn measure(
     if let Some(limit) = limit {
         sum = sum.min(limit);
     }
-    let record = Record { tick, job_id: job.id, total: u64::from(sum), source: SOURCE.as_ptr() };
-    observe(&record);
-    Ok(record_in_c(&record, name) as u32)
+    let mut record = Record { tick, job_id: job.id, total: u64::from(sum), source: SOURCE.as_ptr() };
+    pin(&mut record);
+    let total = record_in_c(&record, name);
+    Ok(total as u32)
 }
 
 /// What `bm_record::source` names (a C string).

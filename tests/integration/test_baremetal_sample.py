@@ -153,7 +153,11 @@ class Guest:
                 "-ex", f"target remote 127.0.0.1:{self.gdb_port}"]
         for command in commands:
             args += ["-ex", command]
-        return run(*args, timeout=timeout).stdout
+        proc = run(*args, timeout=timeout, check=False)
+        if proc.returncode != 0:
+            raise AssertionError(f"gdb failed ({proc.returncode}): {proc.stderr.strip()}\n"
+                                 f"its output:\n{proc.stdout[-3000:]}")
+        return proc.stdout
 
     def stop(self):
         if self.qmp is not None:
