@@ -99,8 +99,12 @@ class KernelFrameState final : public FrameState {
     KernelFrameState caller_state(frames_, caller, depth_ + 1);
     if (callee_saved(dwarf_reg)) return caller_state.register_value(dwarf_reg);
     if (!c.binary) return std::nullopt;
+    const Group& own = groups[group_];
+    if (!own.binary) return std::nullopt;
+    std::vector<Dwarf_Die> scopes = own.binary->scopes_at(own.lookup);
+    if (scopes.empty()) return std::nullopt;
     uint64_t return_address = caller_frame.pc - static_cast<uint64_t>(c.bias);
-    return c.binary->call_site_value(return_address, dwarf_reg, caller_state);
+    return c.binary->call_site_value(return_address, dwarf_reg, caller_state, &scopes.back());
   }
 
  private:

@@ -33,7 +33,8 @@ bool is_file(const std::string& path) {
 std::optional<std::string> find_vmlinux(const std::string& release) {
   if (release.empty()) return std::nullopt;
   for (const std::string& candidate :
-       {"/usr/lib/debug/boot/vmlinux-" + release, "/usr/lib/debug/lib/modules/" + release + "/vmlinux",
+       {"/usr/lib/debug/boot/vmlinux-" + release,
+        "/usr/lib/debug/lib/modules/" + release + "/vmlinux",
         "/lib/modules/" + release + "/build/vmlinux", "/boot/vmlinux-" + release}) {
     if (is_file(candidate)) return candidate;
   }
@@ -81,7 +82,8 @@ class VmcoreSession final : public Session {
     LinuxKernel& k = *kernel_;
     if (Result<uint64_t> uts = k.symbol_address("init_uts_ns")) {
       auto field = [&](const char* name) {
-        Result<std::string> text = k.read_member_string(*uts, "uts_namespace", std::string("name.") + name);
+        Result<std::string> text =
+            k.read_member_string(*uts, "uts_namespace", std::string("name.") + name);
         return text ? *text : std::string();
       };
       info.release = field("release");
@@ -93,7 +95,8 @@ class VmcoreSession final : public Session {
     if (Result<std::vector<int>> cpus = k.cpus()) info.cpus = static_cast<int>(cpus->size());
     info.dump_cpus = target_->cpu_count();
     if (Result<uint64_t> pages = k.symbol_address("_totalram_pages")) {
-      if (Result<uint64_t> count = k.memory().read_u64(*pages)) info.memory_bytes = *count * k.page_size();
+      if (Result<uint64_t> count = k.memory().read_u64(*pages))
+        info.memory_bytes = *count * k.page_size();
     }
     info.uptime_seconds = uptime();
     if (Result<std::vector<LogRecord>>* records = log_records()) {
@@ -127,7 +130,8 @@ class VmcoreSession final : public Session {
     return modules;
   }
 
-  Result<void> read_memory(uint64_t address, std::span<std::byte> out, AddressSpace space) override {
+  Result<void> read_memory(uint64_t address, std::span<std::byte> out,
+                           AddressSpace space) override {
     if (space == AddressSpace::kPhysical) return target_->read_physical(address, out);
     return kernel_->memory().read(address, out);
   }
@@ -237,11 +241,8 @@ class VmcoreSession final : public Session {
     const std::optional<int>& cpu = request.cpu;
     LinuxKernel& k = *kernel_;
     if (auto ok = load_modules(); !ok) return ok.error();
-    if (!tracer_) {
-      std::vector<CodeModule> code;
-      for (LoadedModule& m : modules_) code.push_back({m.info.name, m.info.base, m.info.size, m.binary.get()});
-      tracer_ = std::make_unique<StackTracer>(k, std::move(code));
-    }
+    if (!tracer_) tracer_ = std::make_unique<StackTracer>(k, code_modules());
+    tracer_->set_restore_callee_saved(request.variables);
     uint64_t task = 0;
     int task_cpu = -1;
     bool running = false;
@@ -252,7 +253,8 @@ class VmcoreSession final : public Session {
       for (const Task& t : *all) {
         if (t.pid != *pid) continue;
         // Idle tasks share PID 0: prefer the one of the crashed CPU.
-        if (!found || (t.active_cpu >= 0 && t.active_cpu == k.crashed_cpu().value_or(-1))) found = &t;
+        if (!found || (t.active_cpu >= 0 && t.active_cpu == k.crashed_cpu().value_or(-1)))
+          found = &t;
       }
       if (!found) return Error("no task with PID " + std::to_string(*pid));
       task = found->address;
@@ -277,19 +279,19 @@ class VmcoreSession final : public Session {
     }
     if (!bt) return bt.error();
     bt->cpu = task_cpu;
-    if (Result<Task> t = read_task(k, task)) bt->task = TaskRef{t->pid, t->comm, task};
-    else bt->task.address = task;
-    if (request.variables) {
-      std::vector<CodeModule> code;
-      for (LoadedModule& m : modules_) code.push_back({m.info.name, m.info.base, m.info.size, m.binary.get()});
-      fill_frame_variables(*bt, k, code);
-    }
+    if (Result<Task> t = read_task(k, task))
+      bt->task = TaskRef{t->pid, t->comm, task};
+    else
+      bt->task.address = task;
+    if (request.variables) fill_frame_variables(*bt, k, code_modules());
     return bt;
   }
 
-  std::vector<std::string> symbol_names_with_prefix(std::string_view prefix, size_t limit) override {
+  std::vector<std::string> symbol_names_with_prefix(std::string_view prefix,
+                                                    size_t limit) override {
     std::vector<std::string> names;
-    for (std::string_view name : vmlinux_->symbols().complete(prefix, limit)) names.emplace_back(name);
+    for (std::string_view name : vmlinux_->symbols().complete(prefix, limit))
+      names.emplace_back(name);
     return names;
   }
 
@@ -371,7 +373,8 @@ class VmcoreSession final : public Session {
       // Not the closing "---[ end Kernel panic - not syncing: ... ]---" line.
       if (!it->text.starts_with(kPanic)) continue;
       std::string message = it->text.substr(kPanic.size());
-      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
       return message;
     }
     return {};
@@ -400,6 +403,20 @@ class VmcoreSession final : public Session {
     return start && end && link >= *start && link < *end;
   }
 
+  // The modules as the unwinder sees them: their code, their .ko, or else
+  // their kallsyms for names.
+  std::vector<CodeModule> code_modules() {
+    std::vector<CodeModule> code;
+    for (LoadedModule& m : modules_) {
+      CodeModule c{m.info.name, m.info.base, m.info.size, m.binary.get()};
+      if (!m.binary) {
+        if (Result<ModuleKallsyms>& table = kallsyms_of(m)) c.kallsyms = &*table;
+      }
+      code.push_back(std::move(c));
+    }
+    return code;
+  }
+
   Result<ModuleKallsyms>& kallsyms_of(LoadedModule& m) {
     if (!m.kallsyms) m.kallsyms = ModuleKallsyms::read(*kernel_, m.info.address, m.info.name);
     return *m.kallsyms;
@@ -416,7 +433,8 @@ class VmcoreSession final : public Session {
     info.type = symbol.type;
   }
 
-  static void fill(SymbolInfo& info, const SymbolMatch& match, uint64_t address, const std::string& module) {
+  static void fill(SymbolInfo& info, const SymbolMatch& match, uint64_t address,
+                   const std::string& module) {
     info.address = address;
     info.size = match.size;
     info.name = std::string(match.name);

@@ -276,7 +276,21 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
   if (module.empty()) {
     if (const CodeModule* m = code_module(pc)) {
       module = m->name;
-      if (m->binary) symbolized = m->binary->symbolize(lookup);
+      if (m->binary) {
+        symbolized = m->binary->symbolize(lookup);
+      } else if (m->kallsyms) {
+        // No .ko: the name from the kernel's own symbol table, without source.
+        if (std::optional<KallsymsMatch> match = m->kallsyms->lookup(lookup)) {
+          SourceFrame sf;
+          sf.function = match->symbol->demangled;
+          sf.linkage_name = match->symbol->name;
+          Language mangled = demangle(match->symbol->name).language;
+          sf.language = mangled == Language::Unknown ? Language::C : mangled;
+          sf.function_start = match->symbol->address;
+          sf.source = SymbolSource::SymbolTable;
+          symbolized.frames.push_back(std::move(sf));
+        }
+      }
     }
   }
   size_t first = bt.frames.size();
@@ -596,6 +610,16 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
         next.set(Reg::kRsp, frame_sp);
         if (auto bp = regs.get(Reg::kRbp)) next.set(Reg::kRbp, *bp);
         next_by = "orc";
+        // CFI's save slots are relative to the CFA: trust them only when CFI
+        // and ORC agree on it.
+        if (restore_callee_saved_) {
+          if (std::optional<CfiNext> cfi_next = cfi_step(regs, exact);
+              cfi_next && cfi_next->cfa == frame_sp) {
+            for (Reg r : {Reg::kRbx, Reg::kR12, Reg::kR13, Reg::kR14, Reg::kR15}) {
+              if (auto v = cfi_next->registers.get(r)) next.set(r, *v);
+            }
+          }
+        }
       } else if (orc->type == OrcType::kRegs) {
         if (stack_of(frame_sp, kPtRegsSize) < 0) {
           bt.end_reason = "pt_regs at " + hex(frame_sp) + " is not on a known stack";

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/linux_kernel.h"
+#include "engine/module_kallsyms.h"
 #include "engine/registers.h"
 #include "engine/session.h"
 #include "symbolizer/binary.h"
@@ -43,6 +44,9 @@ struct CodeModule {
   uint64_t base = 0;
   uint64_t size = 0;
   Binary* binary = nullptr;
+  // The module's symbols from the dump's own kallsyms, for naming frames
+  // when there is no .ko (null if none).
+  const ModuleKallsyms* kallsyms = nullptr;
 };
 
 inline constexpr int kMaxFrames = 512;
@@ -56,6 +60,12 @@ class StackTracer {
   Result<Backtrace> running(uint64_t task, int cpu, const Registers& registers);
   // A task that is not running: from its switch frame (struct inactive_task_frame).
   Result<Backtrace> sleeping(uint64_t task, int cpu);
+
+  // Also restore the callee-saved registers (rbx, r12-r15) of frames that
+  // ORC unwinds, from the binary's DWARF CFI: ORC itself only restores rbp,
+  // and a frame's variables often live in the others. Costs the CFI lookups,
+  // so only for bt -f.
+  void set_restore_callee_saved(bool restore) { restore_callee_saved_ = restore; }
 
  private:
   struct Stack {
@@ -91,6 +101,7 @@ class StackTracer {
   bool module_list_read_ = false;
   std::optional<std::pair<uint64_t, uint64_t>> text_;  // link-time [_stext, _etext)
   std::map<const Binary*, std::unique_ptr<CfiCache>> cfi_;
+  bool restore_callee_saved_ = false;
 };
 
 }  // namespace seam::engine

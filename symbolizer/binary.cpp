@@ -1,5 +1,7 @@
 #include "symbolizer/binary.h"
 
+#include <dwarf.h>
+
 #include <gelf.h>
 
 #include <algorithm>
@@ -128,15 +130,45 @@ Result<ScopeVariables> Binary::variables_at(uint64_t address, size_t frame) {
   return variables_in_scope(&scopes[frame], address);
 }
 
+namespace {
+
+// The linkage name of a function DIE, else its name, following
+// DW_AT_abstract_origin and DW_AT_specification.
+std::string function_identity(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (int name : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name}) {
+    if (dwarf_attr_integrate(die, name, &attr)) {
+      if (const char* text = dwarf_formstring(&attr)) return text;
+    }
+  }
+  return {};
+}
+
+// Whether the call site `site` called `callee` (by name: the call's origin is
+// often a declaration DIE in the caller's unit, not the callee's own DIE).
+bool call_site_calls(Dwarf_Die* site, Dwarf_Die* callee) {
+  Dwarf_Attribute attr;
+  Dwarf_Die origin;
+  if (!dwarf_attr(site, DW_AT_call_origin, &attr) &&
+      !dwarf_attr(site, DW_AT_abstract_origin, &attr)) {
+    return false;  // an indirect call: its target is not known statically
+  }
+  if (!dwarf_formref_die(&attr, &origin)) return false;
+  std::string called = function_identity(&origin);
+  return !called.empty() && called == function_identity(callee);
+}
+
+}  // namespace
+
 std::optional<uint64_t> Binary::call_site_value(uint64_t caller_return_address, int dwarf_reg,
-                                                const FrameState& caller) {
-  if (!dwarf_index_ || caller_return_address == 0) return std::nullopt;
+                                                const FrameState& caller, Dwarf_Die* callee) {
+  if (!dwarf_index_ || caller_return_address == 0 || !callee) return std::nullopt;
   // The call is the instruction before the return address.
   std::vector<Dwarf_Die> scopes = dwarf_index_->scopes(caller_return_address - 1);
   if (scopes.empty()) return std::nullopt;
   Dwarf_Die function = scopes.back();
   std::optional<Dwarf_Die> site = find_call_site(&function, caller_return_address);
-  if (!site) return std::nullopt;
+  if (!site || !call_site_calls(&*site, callee)) return std::nullopt;
   return call_site_parameter_value(&*site, dwarf_reg, &function, caller_return_address - 1, caller);
 }
 

@@ -68,8 +68,11 @@ class Binary {
   // What the caller passed in register `dwarf_reg` (its DW_TAG_call_site
   // parameter) at the call that returns to `caller_return_address` (a file
   // address), evaluated in the caller's frame; nullopt when DWARF does not say.
+  // `callee` names the function the call must have entered: a call site that
+  // called something else (an indirect call, or a function that then
+  // tail-called the callee) says nothing about the callee's registers.
   std::optional<uint64_t> call_site_value(uint64_t caller_return_address, int dwarf_reg,
-                                          const FrameState& caller);
+                                          const FrameState& caller, Dwarf_Die* callee);
 
   const std::string& path() const { return elf_.path(); }
   // The libdw handle of the DWARF (null without DWARF) and the ELF of the file

@@ -118,7 +118,15 @@ Result<CfiRow> row_from(Dwarf_CFI* cfi, uint64_t address, const char* section) {
 
 CfiRule CfiRow::rule(int regno) const {
   auto it = registers.find(regno);
-  return it == registers.end() ? CfiRule{} : it->second;
+  if (it != registers.end()) return it->second;
+  // The x86-64 psABI's callee-saved registers keep their value unless the
+  // row says where they were saved: compilers describe only the ones they
+  // save. libdw applies that ABI default only when it has an ebl backend for
+  // the file, which it does not for a .debug_frame read through dwarf_getcfi.
+  if (regno == kDwarfRbx || regno == kDwarfRbp || (regno >= kDwarfR12 && regno <= kDwarfR15)) {
+    return CfiRule{.kind = CfiRule::kSameValue};
+  }
+  return CfiRule{};
 }
 
 Result<CfiTable> CfiTable::open(Dwarf* dwarf, Elf* elf, const std::string& name) {

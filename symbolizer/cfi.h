@@ -61,7 +61,8 @@ struct CfiRow {
   // kUndefined (see rule()).
   std::map<int, CfiRule> registers;
 
-  // The rule for DWARF register `regno` (kUndefined when the row has none).
+  // The rule for DWARF register `regno`. When the row has none: kSameValue
+  // for the psABI's callee-saved registers (rbx, rbp, r12-r15), else kUndefined.
   CfiRule rule(int regno) const;
 };
 
