@@ -86,6 +86,7 @@ void GdbRemote::close() {
   input_.clear();
   input_pos_ = 0;
   suspect_ = false;
+  pending_reply_.reset();
 }
 
 Result<void> GdbRemote::reconnect() {
@@ -199,6 +200,7 @@ void GdbRemote::drain() {
   input_.clear();
   input_pos_ = 0;
   suspect_ = false;
+  pending_reply_.reset();
   char buffer[4096];
   for (;;) {
     pollfd p{fd_, POLLIN, 0};
@@ -267,17 +269,27 @@ Result<void> GdbRemote::send_packet(std::string_view payload, const std::string&
   Clock::time_point deadline = Clock::now() + options_.timeout;
   for (int attempt = 0; attempt <= options_.retries; ++attempt) {
     if (auto ok = write_all(wire, deadline, what); !ok) return ok;
-    Result<char> ack = read_byte(deadline, "the acknowledgement of " + what);
-    if (!ack) return ack.error();
-    if (*ack == '+') return {};
-    if (*ack == '-') continue;
-    if (*ack == '$') {  // the ack was lost or skipped; this is the reply
+    for (;;) {
+      Result<char> ack = read_byte(deadline, "the acknowledgement of " + what);
+      if (!ack) return ack.error();
+      if (*ack == '+') return {};
+      if (*ack == '-') break;  // send it again
+      if (*ack != '$') {
+        return fail(sformat("unexpected byte 0x%02x instead of the acknowledgement of ",
+                            static_cast<unsigned char>(*ack)) +
+                    what);
+      }
       --input_pos_;
+      Result<std::string> packet =
+          read_packet(deadline, "a packet before the acknowledgement of " + what);
+      if (!packet) return packet.error();
+      // QEMU sends a stop reply by itself when a debugger connects (it stops
+      // the guest then), before it reads our first packet: not our reply.
+      if (parse_stop_reply(*packet)) continue;
+      // A stub that skipped the ack: this is the reply.
+      pending_reply_ = std::move(*packet);
       return {};
     }
-    return fail(sformat("unexpected byte 0x%02x instead of the acknowledgement of ",
-                        static_cast<unsigned char>(*ack)) +
-                what);
   }
   return fail(sformat("the stub rejected %s %d times (corrupted in transit?)", what.c_str(),
                       options_.retries + 1));
@@ -331,6 +343,11 @@ Result<std::string> GdbRemote::read_packet(Clock::time_point deadline, const std
 }
 
 Result<std::string> GdbRemote::read_reply(const std::string& what) {
+  if (pending_reply_) {
+    std::string reply = std::move(*pending_reply_);
+    pending_reply_.reset();
+    return reply;
+  }
   for (;;) {
     Result<std::string> packet = read_packet(Clock::now() + options_.timeout, what);
     if (!packet) return packet;

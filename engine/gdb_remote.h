@@ -133,7 +133,8 @@ class GdbRemote {
   int fd_ = -1;
   std::string input_;  // received, not yet consumed
   size_t input_pos_ = 0;
-  bool suspect_ = false;  // an exchange failed midway: drop stale input first
+  bool suspect_ = false;                      // an exchange failed midway: drop stale input first
+  std::optional<std::string> pending_reply_;  // a reply that came without its ack
   size_t packet_size_ = 0x400;
   std::vector<std::string> features_;
   std::optional<bool> vcont_;

@@ -267,6 +267,8 @@ TEST(GdbRemote, ConnectErrorsNameTheAddress) {
 TEST(GdbRemote, ResendsOnNakAndAsksAgainOnBadChecksum) {
   std::atomic<int> naks_seen{0};
   FakeStub stub([&](Peer& peer, int) {
+    // As QEMU does when a debugger connects to a running guest.
+    peer.reply("T02thread:01;");
     if (!peer.handshake()) return;
     // Our first copy of "?" is refused: the client must send it again.
     if (!peer.read_packet(false)) return;
