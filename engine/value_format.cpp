@@ -343,7 +343,6 @@ class Formatter {
 
   // --- pointers --------------------------------------------------------------
   std::string pointer(Dwarf_Die t, Bytes bytes, int depth) {
-    (void)depth;
     uint64_t size = type_byte_size(t).value_or(8);
     std::optional<uint64_t> address = load(bytes, 0, size);
     if (!address) return kOptimizedOut;
@@ -353,6 +352,17 @@ class Formatter {
       std::optional<std::pair<std::string, bool>> text = c_string(*address);
       if (!text) return hex(*address) + " <error: cannot read " + hex(*address) + ">";
       return hex(*address) + " " + quoted(text->first, text->second);
+    }
+    // Rust references are never null and point to a live value: show it, as
+    // Rust's Debug does, after the address (raw pointers stay addresses).
+    if (rust_ && target && depth < options_.max_depth && *address != 0 &&
+        type_name(t, language_).starts_with('&')) {
+      std::optional<uint64_t> pointee_size = type_byte_size(*target);
+      if (pointee_size && *pointee_size > 0 && *pointee_size <= kMaxPointee) {
+        if (std::optional<std::vector<std::byte>> pointee = read(*address, *pointee_size)) {
+          return symbolic(*address) + ": " + value(*target, *pointee, depth + 1);
+        }
+      }
     }
     return symbolic(*address);
   }

@@ -176,7 +176,7 @@ TEST_F(ValueFormatTest, RustStructsAndScalars) {
 }
 
 TEST_F(ValueFormatTest, RustEnums) {
-  EXPECT_EQ(value("RS_SOME_REF"), "Some(0x402114 <RS_U32>)");
+  EXPECT_EQ(value("RS_SOME_REF"), "Some(0x402114 <RS_U32>: 7)");
   EXPECT_EQ(type("RS_SOME_REF"), "core::option::Option<&u32>");
   EXPECT_EQ(value("RS_NONE_REF"), "None");
   EXPECT_EQ(value("RS_SOME_U32"), "Some(9)");
@@ -197,7 +197,7 @@ TEST_F(ValueFormatTest, RustPointersStringsSlices) {
   EXPECT_EQ(value("RS_SLICE"), "&[1, 2, 3]");
   EXPECT_EQ(type("RS_SLICE"), "&[u16]");
   EXPECT_EQ(value("RS_EMPTY_SLICE"), "&[]");
-  EXPECT_EQ(value("RS_REF"), "0x402114 <RS_U32>");
+  EXPECT_EQ(value("RS_REF"), "0x402114 <RS_U32>: 7");
   EXPECT_EQ(type("RS_REF"), "&u32");
   EXPECT_EQ(value("RS_RAW"), "0x402114 <RS_U32>");
   EXPECT_EQ(type("RS_RAW"), "*const u32");
