@@ -137,6 +137,33 @@ class RustBacktraceTest(unittest.TestCase):
         self.assertIn(rip.group(1), names(ours[pairs[0] - 1]))
         self.assertEqual(ours[pairs[0] - 1]["offset"], int(rip.group(2), 16))
 
+    def test_rust_arguments_equal_what_the_module_printed(self):
+        """bt -f: crash_here's arguments are Rust references printed with the Items they point
+        to, and its local depth_marker: the values the module itself printed just before it
+        panicked (serial console: a.key, a.tag, b.key, marker)."""
+        log = (DUMPS / "serial.log").read_text(errors="replace")
+        printed = re.search(r"crashing in Rust \(a\.key=(\d+) a\.tag=(0x[0-9a-f]+) "
+                            r"b\.key=(\d+) marker=(0x[0-9a-f]+)\)", log)
+        self.assertIsNotNone(printed, "the module's pr_emerg line is not in the serial log")
+        a_key, a_tag, b_key, marker = (int(v, 0) for v in printed.groups())
+        result = st.seam_vmcore_json(DUMPS / "vmcore.elf-paging", ["-s", VMLINUX, "-s", KO],
+                                     "bt", "-f")
+        frames = [f for f in result["frames"] if f["function"] == "rust_crashme::crash_here"]
+        self.assertEqual(len(frames), 1)
+        frame = frames[0]
+        self.assertEqual(frame["language"], "rust")
+        args = {a["name"]: a for a in frame["args"]}
+        self.assertEqual(args["a"]["type"], "&rust_crashme::Item")
+        self.assertRegex(args["a"]["value"],
+                         rf"^0x[0-9a-f]+: Item {{ key: {a_key}, tag: {a_tag} }}$")
+        self.assertRegex(args["b"]["value"], rf"^0x[0-9a-f]+: Item {{ key: {b_key}, tag: \d+ }}$")
+        locals_ = {v["name"]: v for v in frame["locals"]}
+        self.assertEqual(locals_["depth_marker"]["type"], "u64")
+        self.assertEqual(locals_["depth_marker"]["value"], str(marker))
+        # The text form declares them the Rust way.
+        text = st.seam_vmcore(DUMPS / "vmcore.elf-paging", "-s", VMLINUX, "-s", KO, "bt", "-f")
+        self.assertRegex(text.stdout, r"args: +a: &rust_crashme::Item = 0x[0-9a-f]+: Item \{")
+
     def test_matches_crash(self):
         crash = shutil.which("crash")
         if not crash:
