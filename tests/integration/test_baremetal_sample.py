@@ -275,10 +275,15 @@ class BaremetalSampleTest(unittest.TestCase):
         # gdb: break in the innermost C function, the whole chain in the backtrace.
         out = guest.gdb("break bm_c_record", "continue", "bt",
                         "frame apply all -q info frame",
-                        "frame function seam_baremetal::rust_measure", "info locals",
+                        # Not `info locals`: gdb 13 aborts printing rustc 1.63's
+                        # Option<&Calibration>::Some (an internal error in gdbtypes.h).
+                        "frame function seam_baremetal::rust_measure", "print limit",
+                        "whatis calibration", "print sensor", "print name", "print readings",
                         # run() is the frame above its inlined dispatch().
                         "frame function seam::kernel::Scheduler::dispatch", "info locals",
                         "up", "info locals", "whatis ring",
+                        "frame function seam_baremetal::execute", "info locals",
+                        "up", "info locals",  # rust_tick: command (pinned)
                         "frame function bm_c_record", "info locals",
                         # The debugger pulls the panic trigger; stop where the panic ends.
                         "set var seam_trigger_panic = 1", "delete", "break bm_panic_halt",
@@ -296,13 +301,20 @@ class BaremetalSampleTest(unittest.TestCase):
             position += 1
         self.assertEqual(got[-1], ("asm", "bm_long_start"), got)
         # Locals of each language.
-        self.assertRegex(breakpoint_part, r"limit = core::option::Option<u32>::(None|Some)")
-        self.assertRegex(breakpoint_part, r"calibration = core::option::Option<&seam_baremetal::"
-                                          r"Calibration>::(None|Some)")
-        self.assertRegex(breakpoint_part, r"sensor = &dyn seam_baremetal::Sensor")
+        self.assertRegex(breakpoint_part, r"= core::option::Option<u32>::(None|Some)")
+        self.assertIn("type = core::option::Option<&seam_baremetal::Calibration>", breakpoint_part)
+        self.assertRegex(breakpoint_part, r"= &dyn seam_baremetal::Sensor \{pointer: 0x[0-9a-f]+ "
+                                          r"<seam_baremetal\[[0-9a-f]+\]::(THERMOMETER|COUNTER)>")
+        self.assertIn('= "ring-job"', breakpoint_part)
+        self.assertRegex(breakpoint_part, r"= &\[u32\] \[\d+")
         self.assertRegex(breakpoint_part, r"job = \{id = \d+, priority = \d+, readings = 0x")
         self.assertRegex(breakpoint_part, r"ring = \{items_ = \{")
         self.assertIn("type = seam::kernel::Ring<unsigned int, 8>", breakpoint_part)
+        # execute's pinned locals (right with every rustc this builds with).
+        self.assertIn('label = "tick"', breakpoint_part)
+        self.assertRegex(breakpoint_part, r"command = seam_baremetal::Command::(Idle|Sample|Report)")
+        self.assertRegex(breakpoint_part, r"window = &\[u32\] \[\d+")
+        self.assertRegex(breakpoint_part, r"readings = \[\d+, ")
         # The derived class seen through its base (`const Device &self`).
         self.assertRegex(breakpoint_part, r"self = @0x[0-9a-f]+: \{_vptr.Device = ")
         self.assertRegex(breakpoint_part, r'banner = 0x[0-9a-f]+ "recorded"')
