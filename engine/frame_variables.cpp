@@ -3,6 +3,7 @@
 #include <dwarf.h>
 
 #include <cstring>
+#include <memory>
 
 #include "engine/value_format.h"
 #include "symbolizer/dwarf_location.h"
@@ -113,11 +114,20 @@ class KernelFrameState final : public FrameState {
   int depth_;
 };
 
+// The top of x86-64's lower (user) half: pointers below it are the task's
+// user memory (a write(2)'s buffer), read through its own page tables.
+constexpr uint64_t kUserSpaceEnd = 0x0000800000000000;
+
 class KernelValueReader final : public ValueReader {
  public:
-  KernelValueReader(LinuxKernel& kernel, std::span<const CodeModule> modules)
-      : kernel_(kernel), modules_(modules) {}
+  KernelValueReader(LinuxKernel& kernel, std::span<const CodeModule> modules, uint64_t task)
+      : kernel_(kernel), modules_(modules), task_(task) {}
   Result<void> read(uint64_t address, std::span<std::byte> out) override {
+    if (address < kUserSpaceEnd) {
+      Result<KernelMemory*> user = user_memory();
+      if (!user) return user.error();
+      return (*user)->read(address, out);
+    }
     return kernel_.memory().read(address, out);
   }
   std::optional<std::string> symbol_for(uint64_t address) override {
@@ -141,8 +151,37 @@ class KernelValueReader final : public ValueReader {
   }
 
  private:
+  // The task's address space: task->mm->pgd, translated to the physical
+  // root of its page tables. Built on first use; kernel threads have none.
+  Result<KernelMemory*> user_memory() {
+    if (user_memory_) return user_memory_.get();
+    if (!user_error_.empty()) return Error(user_error_);
+    Result<KernelMemory*> opened = open_user_memory();
+    if (!opened) user_error_ = opened.error().message();
+    return opened;
+  }
+  Result<KernelMemory*> open_user_memory() {
+    const std::optional<X86_64Paging>& kernel_paging = kernel_.memory().paging();
+    if (task_ == 0 || !kernel_paging || kernel_.memory().target().reads_virtual()) {
+      return Error("no user address space to read from");
+    }
+    Result<uint64_t> mm = kernel_.read_member(task_, "task_struct", "mm");
+    if (!mm) return mm.error();
+    if (*mm == 0) return Error("a kernel thread has no user memory");
+    Result<uint64_t> pgd = kernel_.read_member(*mm, "mm_struct", "pgd");
+    if (!pgd) return pgd.error();
+    Result<uint64_t> root = kernel_.memory().translate(*pgd);
+    if (!root) return root.error().context("the task's page tables");
+    user_memory_ = std::make_unique<KernelMemory>(kernel_.memory().target());
+    user_memory_->set_paging(X86_64Paging(*root, kernel_paging->levels()));
+    return user_memory_.get();
+  }
+
   LinuxKernel& kernel_;
   std::span<const CodeModule> modules_;
+  uint64_t task_;
+  std::unique_ptr<KernelMemory> user_memory_;
+  std::string user_error_;
 };
 
 // The one place values become text.
@@ -171,7 +210,7 @@ Language language_of(const Frame& frame) {
 
 void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules) {
   Frames frames(bt, kernel, modules);
-  KernelValueReader reader(kernel, modules);
+  KernelValueReader reader(kernel, modules, bt.task.address);
   for (size_t g = 0; g < frames.groups().size(); ++g) {
     const Group& group = frames.groups()[g];
     auto fail = [&](const std::string& why) {

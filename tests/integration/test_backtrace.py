@@ -364,6 +364,23 @@ class Backtrace(unittest.TestCase):
                         self.assertTrue(args[arg["name"]].get("type"), args[arg["name"]])
                 self.assertGreater(checked, 3, f"{scenario}: too few arguments compared")
 
+    def test_user_buffer_of_the_write_is_read_from_the_tasks_memory(self):
+        """bt -f reads user pointers through the task's own page tables (mm->pgd): the
+        write(2) that triggered a module crash shows its buffer, the word init.sh echoed
+        into seam_crash's debugfs trigger (gdb cannot read it: it only has the kernel's
+        mappings)."""
+        for scenario in st.corpus_scenarios():
+            if not scenario.info.get("module") or scenario.info.get("busy"):
+                continue
+            with self.subTest(scenario=scenario.name):
+                proc, bt = bt_full(scenario)
+                self.assertIsNotNone(bt, proc.stderr[-1000:])
+                write = [f for f in bt["frames"] if f["function"] == "vfs_write"]
+                self.assertEqual(len(write), 1)
+                buf = {a["name"]: a["value"] for a in write[0]["args"]}["buf"]
+                word = scenario.info["crash"]
+                self.assertRegex(buf, rf'^0x[0-9a-f]+ "{word}\\n')
+
     def test_panic_message_and_write_count_arguments(self):
         """Needs `bt -f`: the arguments the brief singles out, on the sysrq crash: panic's fmt
         is the message, and the write(2) of "c\\n" has count 2."""
