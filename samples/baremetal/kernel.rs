@@ -7,10 +7,10 @@
 //! `Option<u32>`, `Result<u32, Error>`, `&str`, `&[u32]` and `&dyn Sensor`.
 //! The locals that matter are `pin`ned (a volatile read and write of their
 //! slot): they stay in memory with a DWARF location that holds the right value
-//! at every breakpoint further down, at -O2. (rustc 1.63's LLVM 14 describes
-//! `rust_measure`'s slots relative to %rsp without the 32 bytes of stack
-//! arguments pushed for the call to `measure`, so there a debugger that trusts
-//! the DWARF reads them 32 bytes off; current rustc gets it right.)
+//! at every breakpoint further down, at -O2. (samples/baremetal/CMakeLists.txt
+//! also turns off LLVM's push-based call frame optimization: rustc 1.63's
+//! LLVM 14 describes %rsp-relative slots without the pushed stack arguments,
+//! so at the call to `measure` a debugger would read them 32 bytes off.)
 //!
 //! Builds with rustc 1.63 (Debian 12) and current stable: no `black_box`, no
 //! `PanicInfo::message`, no let-else.
