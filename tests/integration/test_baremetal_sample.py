@@ -333,6 +333,17 @@ class BaremetalSampleTest(unittest.TestCase):
         self.assertGreater(int(m.group(1)), max(ticks))
         guest.wait_for(r"^seam-baremetal: halted")
 
+    def test_step_marker_once_per_tick(self):
+        guest = self.boot()
+        guest.wait_for(r"^seam-baremetal: tick 1 ")
+        out = guest.gdb("break seam_step_marker", "continue", "print tick", "continue",
+                        "print tick", "finish")
+        first, second = (int(n) for n in re.findall(r"^\$\d+ = (\d+)$", out, re.M))
+        self.assertEqual(second, first + 1, out)
+        # finish returns into kmain, the caller.
+        self.assertRegex(out, r"(?m)^0x[0-9a-f]+ in kmain \(|^kmain \(")
+        guest.wait_for(rf"^seam-baremetal: tick {second} ")
+
     def test_boot_argument_panics(self):
         guest = self.boot("seam.panic=3 seam.delay=1000")
         guest.wait_for(r'^seam-baremetal: boot, cmdline "seam.panic=3 seam.delay=1000"')
