@@ -443,7 +443,7 @@ class Formatter {
       } else {
         uint64_t size = type_byte_size(*type).value_or(0);
         Bytes field = sub(bytes, offset, size);
-        item += (size != 0 && field.size() == 0) ? kOptimizedOut : value(*type, field, depth + 1);
+        item += (size != 0 && field.empty()) ? kOptimizedOut : value(*type, field, depth + 1);
       }
       text += (first ? "" : ", ") + item;
       first = false;
@@ -510,7 +510,7 @@ class Formatter {
       }
       ++shown;
     }
-    if (more) text += shown > 0 ? "..." : "...";
+    if (more) text += "...";
     return text + close;
   }
 

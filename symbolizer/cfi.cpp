@@ -31,11 +31,11 @@ CfiRule decode_register(const Dwarf_Op* ops, size_t nops, const Dwarf_Op* ops_me
   if (n >= 1 && ops[0].atom == DW_OP_call_frame_cfa) {
     int64_t offset = 0;
     bool ok = true;
-    if (n == 2 && ops[1].atom == DW_OP_plus_uconst) {
-      offset = static_cast<int64_t>(ops[1].number);
-    } else if (n == 2 && ops[1].atom == DW_OP_consts) {
-      offset = static_cast<int64_t>(ops[1].number);
-    } else if (n == 3 && ops[1].atom == DW_OP_consts && ops[2].atom == DW_OP_plus) {
+    // CFA + N: "plus_uconst N", "consts N" (libdw's short form) or "consts N; plus".
+    bool with_offset =
+        (n == 2 && (ops[1].atom == DW_OP_plus_uconst || ops[1].atom == DW_OP_consts)) ||
+        (n == 3 && ops[1].atom == DW_OP_consts && ops[2].atom == DW_OP_plus);
+    if (with_offset) {
       offset = static_cast<int64_t>(ops[1].number);
     } else if (n != 1) {
       ok = false;

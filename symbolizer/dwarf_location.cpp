@@ -40,6 +40,7 @@ struct Place {
 // length in `number` and in `number2` a pointer to the block's ULEB128 length
 // followed by the bytes.
 const uint8_t* block_data(const Dwarf_Op& op) {
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): libdw's own encoding of the block
   const auto* data = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(op.number2));
   if (!data) return nullptr;
   uint64_t length = 0;

@@ -1,5 +1,7 @@
 #include "symbolizer/dwarf_type_name.h"
 
+#include <algorithm>
+
 #include <dwarf.h>
 
 #include <optional>
@@ -129,11 +131,18 @@ std::string name_of(std::optional<Dwarf_Die> maybe_type, Language language, int 
     case DW_TAG_array_type: {
       std::string element = name_of(die_type(type), language, depth + 1);
       if (language == Language::Rust) {
-        std::string name;
+        // [[T; 3]; 2]: the innermost dimension is the last one.
         std::vector<uint64_t> dims = array_dimensions(type);
-        name = element;
-        for (auto it = dims.rbegin(); it != dims.rend(); ++it)
-          name = "[" + name + "; " + std::to_string(*it) + "]";
+        std::string name = element;
+        std::reverse(dims.begin(), dims.end());
+        for (uint64_t dim : dims) {
+          std::string inner = std::move(name);
+          name = "[";
+          name += inner;
+          name += "; ";
+          name += std::to_string(dim);
+          name += "]";
+        }
         return name;
       }
       return element + array_suffix(type);
