@@ -36,7 +36,7 @@ Result<StructLayout> find_kernel_struct(DwarfTypes& types, std::string_view name
   if (name == "uts_namespace" || name == "new_utsname") {
     return types.find_struct(name, {"copy_utsname", "unshare_nsproxy_namespaces"});
   }
-  if (name == "cea_exception_stacks") {
+  if (name == "cea_exception_stacks" || name == "cpu_entry_area" || name == "entry_stack_page") {
     return types.find_struct(name, {"get_stack_info_noinstr", "setup_cpu_entry_areas"});
   }
   if (name == "inactive_task_frame" || name == "fork_frame" || name == "pt_regs") {

@@ -253,6 +253,15 @@ std::vector<StackTracer::Stack> StackTracer::stacks_of(uint64_t task, int cpu,
         uint64_t size = kExceptionStacksFallback;
         if (auto s = kernel_.type_size("cea_exception_stacks"); s && *s) size = *s;
         stacks.push_back({*base, *base + size, "exception"});
+        // The entry stack (syscall/NMI entry trampolines) is in the same
+        // struct cpu_entry_area as the exception stacks.
+        auto estacks = kernel_.member("cpu_entry_area", "estacks");
+        auto entry = kernel_.member("cpu_entry_area", "entry_stack_page");
+        auto entry_size = kernel_.type_size("entry_stack_page");
+        if (estacks && entry && entry_size && *entry_size) {
+          uint64_t low = *base - estacks->offset + entry->offset;
+          stacks.push_back({low, low + *entry_size, "entry"});
+        }
       }
     }
   }
