@@ -49,20 +49,17 @@ first expected frame; bt-a: panic; all-tasks: kthreadd).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from measure import TIME, ToolFailed, run_measured
+from measure import (DEBIAN_PYTHON, add_common_arguments, bench_env, bench_parser,
+                     check_tools, figures, finish, load_scenario, print_progress, ratios,
+                     run_interleaved, scratch_dir, split_list, warm)
 
-REPO = Path(__file__).resolve().parent.parent
-DEBIAN_PYTHON = "/usr/bin/python3"  # python3-drgn is installed for Debian's python only
 TOOLS = ("seam", "drgn", "gdb", "crash")
 WORKLOADS = ("bt", "bt-a", "all-tasks")
 
@@ -103,12 +100,7 @@ else:
 class Scenario:
     def __init__(self, cache_dir, abi, name):
         self.name = name
-        self.dir = Path(cache_dir) / "corpus" / abi / name
-        try:
-            self.info = json.loads((self.dir / "scenario.json").read_text())
-        except OSError:
-            sys.exit(f"no scenario {self.dir}: run samples/kernels/make-corpus.sh")
-        self.vmlinux = str(Path(cache_dir) / self.info["kernel"]["vmlinux"])
+        self.dir, self.info, self.vmlinux = load_scenario(cache_dir, abi, name)
         self.dump = str(self.dir / "vmcore.elf-paging")
         module = self.info.get("module")
         self.module = (module["name"], str(self.dir / module["file"])) if module else None
@@ -186,68 +178,37 @@ def expected_text(workload, scenario, tool):
     return "panic" if workload == "bt-a" else "kthreadd"
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def warm(path):
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-
 def bench(args, scenarios, workdir):
-    env = {k: v for k, v in os.environ.items() if k != "DEBUGINFOD_URLS"}
+    env = bench_env()
     rows, problems = [], []
     for workload in args.workloads:
         scenario = scenarios[workload]
         warm(scenario.dump)
         tools = [t for t in args.tools if argv_for(t, workload, scenario, args) is not None]
-        runs = {tool: [] for tool in tools}
-        failed, stacks = {}, {}
-        for i in range(args.runs):
-            for tool in tools:
-                if tool in failed:
-                    continue
-                argv, stdin = argv_for(tool, workload, scenario, args)
-                base = os.path.join(workdir, f"{workload}.{tool}")
-                with open(base + ".in", "w") as f:
-                    f.write(stdin)
-                try:
-                    m = run_measured(argv, base + ".in", base + ".out", base + ".err", env)
-                except ToolFailed as e:
-                    failed[tool] = str(e).strip().splitlines()[-1][:160]
-                    continue
-                runs[tool].append(m)
-                if i == 0:
-                    want = expected_text(workload, scenario, tool)
-                    output = Path(base + ".out").read_bytes()
-                    stacks[tool] = len(re.findall(rb"^(?:PID:? \d+|CPU \d+ PID|Thread \d+ |"
-                                                  rb"crashed thread)", output, re.M))
-                    if want.encode() not in output:
-                        problems.append(f"{tool} {workload} on {scenario.name}: no {want!r} in "
-                                        f"its output ({base}.out)")
+        stacks = {}
+
+        def check_first(tool, base):
+            want = expected_text(workload, scenario, tool)
+            output = Path(base + ".out").read_bytes()
+            stacks[tool] = len(re.findall(rb"^(?:PID:? \d+|CPU \d+ PID|Thread \d+ |"
+                                          rb"crashed thread)", output, re.M))
+            if want.encode() not in output:
+                problems.append(f"{tool} {workload} on {scenario.name}: no {want!r} in "
+                                f"its output ({base}.out)")
+
+        measured, failed = run_interleaved(
+            tools, args.runs, lambda tool: argv_for(tool, workload, scenario, args),
+            lambda tool: os.path.join(workdir, f"{workload}.{tool}"), env, check_first)
         for tool in tools:
-            ms = runs[tool]
-            rows.append({
-                "workload": workload, "scenario": scenario.name, "tool": tool, "runs": len(ms),
-                "error": failed.get(tool) if not ms else None, "stacks": stacks.get(tool),
-                "wall": median([m.wall for m in ms]),
-                "cpu": median([m.user + m.sys for m in ms]),
-                "rss_mib": median([m.maxrss_kib / 1024 for m in ms]),
-                "all": [{"wall": m.wall, "user": m.user, "sys": m.sys,
-                         "maxrss_kib": m.maxrss_kib} for m in ms],
-            })
-        print(f"  {workload} on {scenario.name}: " + ", ".join(
-            f"{r['tool']} {r['wall']:.3f} s" if r["runs"] else f"{r['tool']} failed"
-            for r in rows[-len(tools):]), file=sys.stderr, flush=True)
+            rows.append({"workload": workload, "scenario": scenario.name, "tool": tool,
+                         "stacks": stacks.get(tool), **figures(measured[tool], failed.get(tool))})
+        print_progress(f"{workload} on {scenario.name}", rows[-len(tools):])
     return rows, problems
 
 
 def ratio(seam, peer):
-    if seam is None or peer is None or not seam["runs"] or not peer["runs"]:
-        return "—"
-    return f"{seam['wall'] / peer['wall']:.2g}x / {seam['rss_mib'] / peer['rss_mib']:.2g}x"
+    both = ratios(seam, peer, ".2g")
+    return f"{both[0]} / {both[1]}" if both else "—"
 
 
 def print_table(rows, args):
@@ -270,10 +231,7 @@ def print_table(rows, args):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seam", default=str(REPO / "build" / "cli" / "seam"),
-                        help="the seam binary (default: build/cli/seam)")
+    parser = bench_parser(__doc__)
     parser.add_argument("--scenario", default="sysrq-kaslr", help="scenario of the bt workload")
     parser.add_argument("--smp-scenario", default="smp-kthread-spin",
                         help="scenario of the bt-a and all-tasks workloads")
@@ -281,30 +239,13 @@ def main() -> int:
                         help="scenario of the all-tasks workload")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help="a subset of bt,bt-a,all-tasks")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="a subset of seam,drgn,gdb,crash")
-    parser.add_argument("--runs", type=int, default=5, help="runs per tool and workload (median)")
-    parser.add_argument("--abi", default=os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64"))
-    parser.add_argument("--cache-dir", default=os.environ.get(
-        "SEAM_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "seam")))
-    parser.add_argument("--keep", metavar="DIR", help="keep the outputs in DIR")
-    parser.add_argument("--json", metavar="FILE", help="write every figure to FILE ('-': stdout)")
+    add_common_arguments(parser, TOOLS, "workload")
     args = parser.parse_args()
-    args.workloads = [w for w in args.workloads.split(",") if w]
-    args.tools = [t for t in args.tools.split(",") if t]
+    args.workloads = split_list(args.workloads)
+    args.tools = split_list(args.tools)
     if unknown := (set(args.tools) - set(TOOLS)) | (set(args.workloads) - set(WORKLOADS)):
         sys.exit(f"unknown tools or workloads: {', '.join(sorted(unknown))}")
-    if not os.path.exists(TIME):
-        sys.exit(f"{TIME} is missing (Debian package time)")
-    if "seam" in args.tools and not os.access(args.seam, os.X_OK):
-        sys.exit(f"{args.seam} is not built: cmake --preset default && cmake --build --preset "
-                 f"default, or pass --seam")
-    if "drgn" in args.tools and subprocess.run([DEBIAN_PYTHON, "-c", "import drgn"],
-                                               capture_output=True).returncode != 0:
-        sys.exit(f"drgn is not importable by {DEBIAN_PYTHON} (Debian package python3-drgn)")
-    for tool in ("gdb", "crash"):
-        if tool in args.tools and subprocess.run(["sh", "-c", f"command -v {tool}"],
-                                                 capture_output=True).returncode != 0:
-            sys.exit(f"{tool} is missing (Debian package {tool})")
+    check_tools(args)
 
     single = Scenario(args.cache_dir, args.abi, args.scenario)
     smp = Scenario(args.cache_dir, args.abi, args.smp_scenario)
@@ -321,26 +262,13 @@ def main() -> int:
           f"{'bt --all-tasks' if args.seam_all_tasks else f'bt PID x {len(args.pids)} on stdin'}",
           file=sys.stderr)
 
-    workdir = args.keep or tempfile.mkdtemp(prefix="seam-bt-bench-")
-    os.makedirs(workdir, exist_ok=True)
-    try:
+    with scratch_dir(args.keep, "seam-bt-bench-") as workdir:
         rows, problems = bench(args, scenarios, workdir)
-    finally:
-        if not args.keep:
-            subprocess.run(["rm", "-rf", "--", workdir])
     print()
     print_table(rows, args)
-    for problem in problems:
-        print(f"INVALID: {problem}", file=sys.stderr)
-    if args.json:
-        data = json.dumps({"runs": args.runs, "seam_all_tasks": args.seam_all_tasks,
-                           "pids": args.pids, "rows": rows, "problems": problems}, indent=1)
-        if args.json == "-":
-            print(data)
-        else:
-            Path(args.json).write_text(data + "\n")
-    seam_failed = any(r["tool"] == "seam" and not r["runs"] for r in rows)
-    return 1 if problems or seam_failed else 0
+    return finish(rows, problems, args.json, {"runs": args.runs,
+                                              "seam_all_tasks": args.seam_all_tasks,
+                                              "pids": args.pids})
 
 
 if __name__ == "__main__":

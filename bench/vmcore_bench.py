@@ -39,19 +39,13 @@ Goal (from the vmcore issue): at most half of drgn's time and peak RSS (drgn: 0.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-from measure import TIME, ToolFailed, run_measured
+from measure import (DEBIAN_PYTHON, add_common_arguments, bench_env, bench_parser,
+                     check_tools, figures, finish, load_scenario, print_progress, ratios,
+                     run_interleaved, scratch_dir, split_list, warm)
 
-REPO = Path(__file__).resolve().parent.parent
-DEBIAN_PYTHON = "/usr/bin/python3"  # python3-drgn is installed for Debian's python only
 TASKS = ("sys", "ps", "log")
 TOOLS = ("seam", "drgn", "crash")
 
@@ -95,18 +89,8 @@ def argv_for(tool, task, dump, vmlinux, seam):
     return ["crash", "-s", vmlinux, dump], f"{task}\nexit\n"
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def warm(path):
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-
 def bench(args, scenario, vmlinux, release, workdir):
-    env = {k: v for k, v in os.environ.items() if k != "DEBUGINFOD_URLS"}
+    env = bench_env()
     rows, problems = [], []
     for kind in args.dumps:
         dump = str(scenario / f"vmcore.{kind}")
@@ -114,53 +98,31 @@ def bench(args, scenario, vmlinux, release, workdir):
             sys.exit(f"{dump} is missing: run samples/kernels/make-corpus.sh")
         warm(dump)
         for task in TASKS:
-            runs = {tool: [] for tool in args.tools}
-            failed, outputs = {}, {}
-            for i in range(args.runs):
-                for tool in args.tools:
-                    if tool in failed:
-                        continue
-                    argv, stdin = argv_for(tool, task, dump, vmlinux, args.seam)
-                    base = os.path.join(workdir, f"{kind}.{task}.{tool}")
-                    with open(base + ".in", "w") as f:
-                        f.write(stdin)
-                    try:
-                        m = run_measured(argv, base + ".in", base + ".out", base + ".err", env)
-                    except ToolFailed as e:
-                        failed[tool] = str(e).strip().splitlines()[-1][:160]
-                        continue
-                    runs[tool].append(m)
-                    if i == 0:
-                        with open(base + ".out", "rb") as f:
-                            outputs[tool] = f.read()
-                        want = EXPECTED[task].format(release=release)
-                        if want.encode() not in outputs[tool]:
-                            problems.append(f"{tool} {task} on vmcore.{kind}: no {want!r} "
-                                            f"in its output ({base}.out)")
+            outputs = {}
+
+            def check_first(tool, base):
+                with open(base + ".out", "rb") as f:
+                    outputs[tool] = f.read()
+                want = EXPECTED[task].format(release=release)
+                if want.encode() not in outputs[tool]:
+                    problems.append(f"{tool} {task} on vmcore.{kind}: no {want!r} "
+                                    f"in its output ({base}.out)")
+
+            measured, failed = run_interleaved(
+                args.tools, args.runs, lambda tool: argv_for(tool, task, dump, vmlinux, args.seam),
+                lambda tool: os.path.join(workdir, f"{kind}.{task}.{tool}"), env, check_first)
             if task == "log" and "seam" in outputs and "drgn" in outputs and \
                     outputs["seam"] != outputs["drgn"]:
                 problems.append(f"seam log on vmcore.{kind} differs from drgn's get_dmesg()")
             for tool in args.tools:
-                ms = runs[tool]
-                rows.append({
-                    "dump": kind, "task": task, "tool": tool, "runs": len(ms),
-                    "error": failed.get(tool) if not ms else None,
-                    "wall": median([m.wall for m in ms]),
-                    "cpu": median([m.user + m.sys for m in ms]),
-                    "rss_mib": median([m.maxrss_kib / 1024 for m in ms]),
-                    "all": [{"wall": m.wall, "user": m.user, "sys": m.sys,
-                             "maxrss_kib": m.maxrss_kib} for m in ms],
-                })
-            print(f"  vmcore.{kind} {task}: " + ", ".join(
-                f"{r['tool']} {r['wall']:.3f} s" if r["runs"] else f"{r['tool']} failed"
-                for r in rows[-len(args.tools):]), file=sys.stderr, flush=True)
+                rows.append({"dump": kind, "task": task, "tool": tool,
+                             **figures(measured[tool], failed.get(tool))})
+            print_progress(f"vmcore.{kind} {task}", rows[-len(args.tools):])
     return rows, problems
 
 
 def ratio(a, b):
-    if a is None or b is None or not b["runs"] or not a["runs"]:
-        return "—", "—"
-    return f"{a['wall'] / b['wall']:.2f}x", f"{a['rss_mib'] / b['rss_mib']:.2f}x"
+    return ratios(a, b) or ("—", "—")
 
 
 def print_table(rows, tools):
@@ -199,69 +161,31 @@ def print_goals(rows):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seam", default=str(REPO / "build" / "cli" / "seam"),
-                        help="the seam binary (default: build/cli/seam)")
+    parser = bench_parser(__doc__)
     parser.add_argument("--scenario", default="sysrq-kaslr", help="corpus scenario")
     parser.add_argument("--dumps", default="elf-paging,kdump",
                         help="dump kinds: elf-paging, elf-phys, kdump-flat, kdump")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="a subset of seam,drgn,crash")
-    parser.add_argument("--runs", type=int, default=5, help="runs per tool and task (median)")
-    parser.add_argument("--abi", default=os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64"))
-    parser.add_argument("--cache-dir", default=os.environ.get(
-        "SEAM_CACHE_DIR", os.path.join(os.path.expanduser("~"), ".cache", "seam")))
-    parser.add_argument("--keep", metavar="DIR", help="keep the outputs in DIR")
-    parser.add_argument("--json", metavar="FILE", help="write every figure to FILE ('-': stdout)")
+    add_common_arguments(parser, TOOLS, "task")
     args = parser.parse_args()
-    args.dumps = [d for d in args.dumps.split(",") if d]
-    args.tools = [t for t in args.tools.split(",") if t]
+    args.dumps = split_list(args.dumps)
+    args.tools = split_list(args.tools)
     if unknown := set(args.tools) - set(TOOLS):
         sys.exit(f"unknown tools: {', '.join(sorted(unknown))}")
-    if not os.path.exists(TIME):
-        sys.exit(f"{TIME} is missing (Debian package time)")
-    if "seam" in args.tools and not os.access(args.seam, os.X_OK):
-        sys.exit(f"{args.seam} is not built: cmake --preset default && cmake --build --preset "
-                 f"default, or pass --seam")
-    if "drgn" in args.tools and subprocess.run([DEBIAN_PYTHON, "-c", "import drgn"],
-                                               capture_output=True).returncode != 0:
-        sys.exit(f"drgn is not importable by {DEBIAN_PYTHON} (Debian package python3-drgn)")
-    if "crash" in args.tools and subprocess.run(["sh", "-c", "command -v crash"],
-                                                capture_output=True).returncode != 0:
-        sys.exit("crash is missing (Debian package crash)")
+    check_tools(args)
 
-    scenario = Path(args.cache_dir) / "corpus" / args.abi / args.scenario
-    try:
-        info = json.loads((scenario / "scenario.json").read_text())
-    except OSError:
-        sys.exit(f"no scenario {scenario}: run samples/kernels/make-corpus.sh")
-    vmlinux = str(Path(args.cache_dir) / info["kernel"]["vmlinux"])
+    scenario, info, vmlinux = load_scenario(args.cache_dir, args.abi, args.scenario)
     warm(vmlinux)
     print(f"{args.scenario}: {', '.join('vmcore.' + d for d in args.dumps)}; vmlinux {vmlinux}; "
           f"{args.runs} runs", file=sys.stderr)
 
-    workdir = args.keep or tempfile.mkdtemp(prefix="seam-vmcore-bench-")
-    os.makedirs(workdir, exist_ok=True)
-    try:
+    with scratch_dir(args.keep, "seam-vmcore-bench-") as workdir:
         rows, problems = bench(args, scenario, vmlinux, info["abi"], workdir)
-    finally:
-        if not args.keep:
-            subprocess.run(["rm", "-rf", "--", workdir])
     print()
     print_table(rows, args.tools)
     print()
     print_goals(rows)
-    for problem in problems:
-        print(f"INVALID: {problem}", file=sys.stderr)
-    if args.json:
-        data = json.dumps({"scenario": args.scenario, "vmlinux": vmlinux, "runs": args.runs,
-                           "rows": rows, "problems": problems}, indent=1)
-        if args.json == "-":
-            print(data)
-        else:
-            Path(args.json).write_text(data + "\n")
-    seam_failed = any(r["tool"] == "seam" and not r["runs"] for r in rows)
-    return 1 if problems or seam_failed else 0
+    return finish(rows, problems, args.json,
+                  {"scenario": args.scenario, "vmlinux": vmlinux, "runs": args.runs})
 
 
 if __name__ == "__main__":
