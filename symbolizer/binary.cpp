@@ -68,6 +68,7 @@ std::optional<Result<std::string_view>> bytes_at(const ElfFile& file, uint64_t a
 }  // namespace
 
 Binary::~Binary() {
+  source_locations_.reset();
   types_.reset();
   dwarf_index_.reset();
   if (dwarf_) dwarf_end(dwarf_);
@@ -170,6 +171,16 @@ std::optional<uint64_t> Binary::call_site_value(uint64_t caller_return_address, 
   std::optional<Dwarf_Die> site = find_call_site(&function, caller_return_address);
   if (!site || !call_site_calls(&*site, callee)) return std::nullopt;
   return call_site_parameter_value(&*site, dwarf_reg, &function, caller_return_address - 1, caller);
+}
+
+SourceLocations& Binary::source_locations() {
+  if (!source_locations_) {
+    source_locations_ = std::make_unique<SourceLocations>(
+        dwarf_, dwarf_units_.get(), &symbols(),
+        [this](uint64_t address) { return scopes_at(address); },
+        [this](uint64_t address, size_t size) { return read_at(address, size); });
+  }
+  return *source_locations_;
 }
 
 Symbolized Binary::symbolize(uint64_t address) {

@@ -35,6 +35,7 @@
 #include "symbolizer/elf_file.h"
 #include "symbolizer/result.h"
 #include "symbolizer/source_frame.h"
+#include "symbolizer/source_locations.h"
 #include "symbolizer/symbol_table.h"
 
 namespace seam {
@@ -93,6 +94,9 @@ class Binary {
   // Struct layouts and enumerators from the DWARF, created on first use;
   // nullptr when there is no DWARF. Owned by the Binary.
   DwarfTypes* types();
+  // Source locations -> breakpoint addresses, and the line and inline ranges
+  // of an address for stepping; created on first use, owned by the Binary.
+  SourceLocations& source_locations();
   // NT_GNU_BUILD_ID in hex, of the file or else of its debug file.
   std::optional<std::string> build_id() const;
   // Bytes at a file (link-time or placed) address, from the section holding
@@ -117,6 +121,7 @@ class Binary {
   std::optional<SymbolTable> symbols_;  // built on first use
   std::optional<SymbolTable> debug_file_symbols_;
   std::unique_ptr<DwarfTypes> types_;
+  std::unique_ptr<SourceLocations> source_locations_;
   std::vector<std::string> warnings_;
 };
 
