@@ -321,6 +321,17 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
       BreakpointLocation location;
       location.address = symbol.address;
       location.function = demangle(symbol.name).name;
+      // A function DWARF knows by another name (Rust's #[no_mangle]): past
+      // its prologue, as gdb does for a symbol with a function behind it.
+      std::vector<Dwarf_Die> scopes =
+          scopes_at_ ? scopes_at_(symbol.address) : std::vector<Dwarf_Die>{};
+      Dwarf_Die cu;
+      if (!scopes.empty() && dwarf_diecu(&scopes.back(), &cu, nullptr, nullptr)) {
+        auto ranges = ranges_of(&scopes.back());
+        if (!ranges.empty() && ranges.front().first == symbol.address) {
+          location.address = function_breakpoint(&scopes.back(), unit_info(&cu));
+        }
+      }
       describe(location);
       found.push_back(std::move(location));
     }
@@ -347,8 +358,12 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
       if (mangled) return linkage && query == linkage;
       std::vector<std::string> names = {qualified, strip_generics(qualified)};
       if (linkage) {
+        names.emplace_back(linkage);  // Rust's #[no_mangle], C's asm labels
         DemangledName demangled = demangle(linkage);
         if (demangled.demangled) {
+          // gdb takes "Q(" as Q with parameters, even when more follows:
+          // a lambda in Q, "Q() const::$_1::operator()(...)", is Q too.
+          if (cpp && demangled.name.rfind(std::string(query) + "(", 0) == 0) return true;
           names.push_back(demangled.name);
           names.push_back(strip_parameters(demangled.name));
         }
@@ -370,10 +385,18 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
           do {
             int tag = dwarf_tag(&child);
             if (tag == DW_TAG_subprogram) {
-              if (const char* name = dwarf_diename(&child)) {
-                std::string base = strip_generics(name);
-                if ((mangled || base == wanted) && matches(&child, scope + name)) {
-                  matched.emplace(dwarf_dieoffset(&child), scope + name);
+              // Definitions of declared functions (C++ members, lambdas) keep
+              // their name on the declaration: found through the specification.
+              if (const char* name = string_attribute(&child, DW_AT_name)) {
+                // Cheap first: the last component, or (C++ lambdas named
+                // after their enclosing function) the linkage name holding it.
+                bool candidate = mangled || strip_generics(name) == wanted;
+                if (!candidate && cpp) {
+                  const char* linkage = string_attribute(&child, DW_AT_linkage_name);
+                  candidate = linkage && std::strstr(linkage, wanted.c_str());
+                }
+                if (candidate && matches(&child, scope + name)) {
+                  matched.emplace(named_die(&child), scope + name);
                 }
               }
               if (dwarf_hasattr(&child, DW_AT_low_pc) || dwarf_hasattr(&child, DW_AT_ranges)) {
