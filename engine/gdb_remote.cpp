@@ -87,6 +87,7 @@ void GdbRemote::close() {
   input_pos_ = 0;
   suspect_ = false;
   pending_reply_.reset();
+  connect_stopped_guest_ = false;
 }
 
 Result<void> GdbRemote::reconnect() {
@@ -285,7 +286,10 @@ Result<void> GdbRemote::send_packet(std::string_view payload, const std::string&
       if (!packet) return packet.error();
       // QEMU sends a stop reply by itself when a debugger connects (it stops
       // the guest then), before it reads our first packet: not our reply.
-      if (parse_stop_reply(*packet)) continue;
+      if (parse_stop_reply(*packet)) {
+        connect_stopped_guest_ = true;
+        continue;
+      }
       // A stub that skipped the ack: this is the reply.
       pending_reply_ = std::move(*packet);
       return {};

@@ -59,6 +59,9 @@ class GdbRemote {
   Result<void> reconnect();
   void close();
   void set_timeout(std::chrono::milliseconds timeout) { options_.timeout = timeout; }
+  // True when the stub announced a stop of its own as we connected: QEMU
+  // does so only when it had to stop a running guest for us.
+  bool connect_stopped_guest() const { return connect_stopped_guest_; }
 
   // One exchange: sends `packet`, waits for its ack and the reply (gathering
   // `O` console packets before it). An `E xx` reply is an Error.
@@ -140,6 +143,7 @@ class GdbRemote {
   std::optional<bool> vcont_;
   uint64_t process_id_ = 1;  // from "pPID.TID" thread ids
   std::string console_;      // `O` output since the last monitor() started
+  bool connect_stopped_guest_ = false;
 };
 
 }  // namespace seam::engine

@@ -1,6 +1,7 @@
-// VmcoreSession: the Session over a crash dump — a VmcoreTarget, the vmlinux
-// and the module .ko files, and the LinuxKernel model that joins them. Each
-// command's data is read on first use and kept.
+// KernelSession: the Session over any target — a crash dump or a live QEMU
+// (engine/session_target.h opens each kind) — the vmlinux and the module .ko
+// files, and the LinuxKernel model that joins them. Each command's data is
+// read on first use and kept (a live guest stays stopped while it is open).
 #include "engine/session.h"
 
 #include <sys/stat.h>
@@ -15,8 +16,8 @@
 #include "engine/linux_kernel.h"
 #include "engine/module_kallsyms.h"
 #include "engine/printk_log.h"
+#include "engine/session_target.h"
 #include "engine/stack_trace.h"
-#include "engine/vmcore_target.h"
 #include "symbolizer/binary.h"
 #include "symbolizer/demangle.h"
 #include "symbolizer/printf_format.h"
@@ -62,22 +63,32 @@ struct LoadedModule {
   std::optional<Result<ModuleKallsyms>> kallsyms;
 };
 
-class VmcoreSession final : public Session {
+class KernelSession final : public Session {
  public:
-  static Result<std::unique_ptr<Session>> open(const SessionOptions& options) {
-    Result<std::unique_ptr<VmcoreTarget>> target = VmcoreTarget::open(options.vmcore);
-    if (!target) return target.error();
-    std::unique_ptr<VmcoreSession> session(new VmcoreSession(options, std::move(*target)));
+  static Result<std::unique_ptr<Session>> open(const SessionOptions& options,
+                                               std::unique_ptr<SessionTarget> opened) {
+    std::unique_ptr<KernelSession> session(new KernelSession(options, std::move(opened)));
     if (auto ok = session->load(); !ok) return ok.error();
     return std::unique_ptr<Session>(std::move(session));
   }
+  ~KernelSession() override { (void)close(); }
 
   const std::vector<std::string>& warnings() const override { return warnings_; }
+  std::string describe() const override { return opened_->describe(); }
+
+  Result<void> close() override {
+    // The model and unwinder hold references to the target: gone first.
+    tracer_.reset();
+    kernel_.reset();
+    return opened_->close();
+  }
 
   Result<SystemInfo> system_info() override {
     SystemInfo info;
-    info.dump_path = options_.vmcore;
+    info.dump_path = opened_->dump_path();
     info.dump_format = target_->describe();
+    info.live = opened_->live();
+    info.live_state = opened_->live_state();
     info.vmlinux_path = vmlinux_->path();
     LinuxKernel& k = *kernel_;
     if (Result<uint64_t> uts = k.symbol_address("init_uts_ns")) {
@@ -102,7 +113,7 @@ class VmcoreSession final : public Session {
     if (Result<std::vector<LogRecord>>* records = log_records()) {
       if (*records) info.panic_message = panic_message(**records);
     }
-    info.crashed_cpu = k.crashed_cpu();
+    info.crashed_cpu = crashed_cpu();
     if (info.crashed_cpu) {
       if (Result<uint64_t> current = k.current_task(*info.crashed_cpu)) {
         if (Result<Task> task = read_task(k, *current)) {
@@ -253,15 +264,16 @@ class VmcoreSession final : public Session {
       for (const Task& t : *all) {
         if (t.pid != *pid) continue;
         // Idle tasks share PID 0: prefer the one of the crashed CPU.
-        if (!found || (t.active_cpu >= 0 && t.active_cpu == k.crashed_cpu().value_or(-1)))
-          found = &t;
+        if (!found || (t.active_cpu >= 0 && t.active_cpu == crashed_cpu().value_or(-1))) found = &t;
       }
       if (!found) return Error("no task with PID " + std::to_string(*pid));
       task = found->address;
       task_cpu = found->active_cpu >= 0 ? found->active_cpu : found->cpu;
       running = found->active_cpu >= 0;
     } else {
-      std::optional<int> which = cpu ? cpu : k.crashed_cpu();
+      std::optional<int> which = cpu ? cpu : crashed_cpu();
+      // A live kernel that has not panicked: the vCPU the guest stopped on.
+      if (!which && !opened_->live().empty()) which = opened_->stopped_cpu().value_or(0);
       if (!which) return Error("the dump does not say which CPU crashed: name a PID or a CPU");
       Result<uint64_t> current = k.current_task(*which);
       if (!current) return current.error().context("CPU " + std::to_string(*which));
@@ -296,18 +308,29 @@ class VmcoreSession final : public Session {
   }
 
  private:
-  VmcoreSession(SessionOptions options, std::unique_ptr<VmcoreTarget> target)
-      : options_(std::move(options)), target_(std::move(target)) {}
+  KernelSession(SessionOptions options, std::unique_ptr<SessionTarget> opened)
+      : options_(std::move(options)), opened_(std::move(opened)), target_(&opened_->target()) {}
+
+  // The CPU that crashed. A live kernel has crashed only if it panicked; a
+  // dump may say so otherwise (its format, or its only CPU).
+  std::optional<int> crashed_cpu() {
+    if (opened_->live().empty()) return kernel_->crashed_cpu();
+    Result<uint64_t> address = kernel_->symbol_address("panic_cpu");
+    if (!address) return std::nullopt;
+    Result<int32_t> cpu = kernel_->memory().read_i32(*address);
+    if (!cpu || *cpu < 0 || *cpu >= 8192) return std::nullopt;
+    return *cpu;
+  }
 
   Result<void> load() {
-    for (const std::string& w : target_->warnings()) warnings_.push_back(w);
+    for (const std::string& w : opened_->warnings()) warnings_.push_back(w);
     std::string vmlinux_path = options_.vmlinux;
     if (vmlinux_path.empty()) {
       std::string release;
       if (auto text = target_->vmcoreinfo()) release = Vmcoreinfo::parse(*text).release();
       auto found = find_vmlinux(release);
       if (!found) {
-        return Error("no vmlinux given for " + options_.vmcore + " (kernel " +
+        return Error("no vmlinux given for " + opened_->describe() + " (kernel " +
                      (release.empty() ? "of unknown release" : release) +
                      "): pass the vmlinux with debug info with -s (Debian: "
                      "/usr/lib/debug/boot/vmlinux-RELEASE from linux-image-RELEASE-dbg)");
@@ -320,7 +343,7 @@ class VmcoreSession final : public Session {
     for (const std::string& w : vmlinux_->warnings()) warnings_.push_back(w);
     Result<std::unique_ptr<LinuxKernel>> kernel =
         LinuxKernel::open(*target_, *vmlinux_, KernelOpenOptions{options_.ignore_vmcoreinfo});
-    if (!kernel) return kernel.error().context(options_.vmcore);
+    if (!kernel) return kernel.error().context(opened_->describe());
     kernel_ = std::move(*kernel);
     for (const std::string& w : kernel_->warnings()) warnings_.push_back(w);
     for (const std::string& path : options_.module_paths) {
@@ -445,7 +468,8 @@ class VmcoreSession final : public Session {
   }
 
   SessionOptions options_;
-  std::unique_ptr<VmcoreTarget> target_;
+  std::unique_ptr<SessionTarget> opened_;
+  Target* target_;  // opened_'s, until close()
   std::unique_ptr<Binary> vmlinux_;
   std::unique_ptr<LinuxKernel> kernel_;
   std::vector<std::string> warnings_;
@@ -459,7 +483,14 @@ class VmcoreSession final : public Session {
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
-  return VmcoreSession::open(options);
+  if (!options.vmcore.empty() && !options.gdbstub.empty()) {
+    return Error("a session reads a vmcore or a live gdbstub, not both");
+  }
+  Result<std::unique_ptr<SessionTarget>> opened =
+      options.gdbstub.empty() ? open_vmcore_session_target(options.vmcore)
+                              : open_gdbstub_session_target(options.gdbstub);
+  if (!opened) return opened.error();
+  return KernelSession::open(options, std::move(*opened));
 }
 
 }  // namespace seam::engine

@@ -1,5 +1,5 @@
-// Session: one debugging session on one kernel — a vmcore now, a live QEMU
-// later — and the only engine API that cli/ and gui/ use.
+// Session: one debugging session on one kernel — a vmcore or a live QEMU
+// (its gdbstub) — and the only engine API that cli/ and gui/ use.
 //
 //   SessionOptions options{.vmcore = "vmcore", .vmlinux = "vmlinux-6.1.0-56",
 //                          .module_paths = {"seam_crash.ko"}};
@@ -10,6 +10,10 @@
 //
 // Everything is read lazily and cached: opening reads the dump's headers,
 // VMCOREINFO and the vmlinux's symbol table; `ps` then reads only tasks.
+//
+// Live: SessionOptions{.gdbstub = "127.0.0.1:1234", .vmlinux = ...}. QEMU
+// stops the guest when Seam connects, so the session reads one instant;
+// close() leaves the guest as it was found (running again, or stopped).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +32,7 @@ namespace seam::engine {
 
 struct SessionOptions {
   std::string vmcore;                     // dump file
+  std::string gdbstub;                    // or a live QEMU's gdbstub, "HOST:PORT"
   std::string vmlinux;                    // vmlinux with DWARF (or found from the dump's release)
   std::vector<std::string> module_paths;  // .ko files, or directories searched for NAME.ko
   // Find KASLR and the page tables by searching memory, not from VMCOREINFO.
@@ -41,23 +46,25 @@ struct TaskRef {
 };
 
 struct SystemInfo {
-  std::string dump_path;
+  std::string dump_path;    // "" on a live target
   std::string dump_format;  // Target::describe()
+  std::string live;         // "QEMU gdbstub 127.0.0.1:1234"; "" for a dump
+  std::string live_state;   // live: what Seam did to the guest, and will on leaving
   std::string vmlinux_path;
-  std::string release;      // utsname: "6.1.0-56-cloud-amd64"
-  std::string version;      // "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (...)"
-  std::string machine;      // "x86_64"
+  std::string release;  // utsname: "6.1.0-56-cloud-amd64"
+  std::string version;  // "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (...)"
+  std::string machine;  // "x86_64"
   std::string nodename;
-  int cpus = 0;             // CPUs present in the machine
-  int dump_cpus = 0;        // CPUs with registers in the dump
-  uint64_t memory_bytes = 0;          // totalram_pages * page size
+  int cpus = 0;               // CPUs present in the machine
+  int dump_cpus = 0;          // CPUs with registers in the dump (live: vCPUs)
+  uint64_t memory_bytes = 0;  // totalram_pages * page size
   std::optional<double> uptime_seconds;
-  std::string panic_message;          // "" when the log has none
-  std::optional<int> crashed_cpu;
+  std::string panic_message;       // "" when the log has none
+  std::optional<int> crashed_cpu;  // live: only when the kernel panicked
   std::optional<TaskRef> crashed_task;
   uint64_t kaslr_offset = 0;
-  std::string kaslr_source;           // "VMCOREINFO" or how Seam found it
-  int paging_levels = 0;              // 4 or 5
+  std::string kaslr_source;  // "VMCOREINFO" or how Seam found it
+  int paging_levels = 0;     // 4 or 5
 };
 
 struct Task {
@@ -65,9 +72,9 @@ struct Task {
   int pid = 0;
   int tgid = 0;
   int ppid = 0;
-  int cpu = 0;             // the CPU it last ran on
-  int active_cpu = -1;     // the CPU it is running on at the time of the dump, else -1
-  char state = '?';        // ps letters: R S D T t X Z P I
+  int cpu = 0;          // the CPU it last ran on
+  int active_cpu = -1;  // the CPU it is running on at the time of the dump, else -1
+  char state = '?';     // ps letters: R S D T t X Z P I
   std::string comm;
   bool kernel_thread = false;  // no mm
 };
@@ -75,24 +82,24 @@ struct Task {
 struct LogRecord {
   uint64_t sequence = 0;
   uint64_t timestamp_ns = 0;
-  int level = 0;     // 0 (emerg) .. 7 (debug)
+  int level = 0;  // 0 (emerg) .. 7 (debug)
   int facility = 0;
   std::string text;  // may hold several lines
 };
 
 struct ModuleInfo {
   std::string name;
-  uint64_t address = 0;  // struct module *
-  uint64_t base = 0;   // core text start
-  uint64_t size = 0;   // core size
-  std::string state;   // "live", "coming", "going", "unformed"
+  uint64_t address = 0;                      // struct module *
+  uint64_t base = 0;                         // core text start
+  uint64_t size = 0;                         // core size
+  std::string state;                         // "live", "coming", "going", "unformed"
   std::map<std::string, uint64_t> sections;  // ".text" -> address, from the kernel
-  std::string debug_file;  // the .ko whose DWARF was loaded, "" if none
+  std::string debug_file;                    // the .ko whose DWARF was loaded, "" if none
 };
 
 struct SymbolInfo {
-  uint64_t address = 0;   // runtime address (KASLR / module placement applied)
-  uint64_t offset = 0;    // asked address - address (sym ADDR)
+  uint64_t address = 0;  // runtime address (KASLR / module placement applied)
+  uint64_t offset = 0;   // asked address - address (sym ADDR)
   uint64_t size = 0;
   std::string name;       // as in the symbol table (mangled for Rust and C++)
   std::string demangled;  // == name for C
@@ -118,11 +125,11 @@ struct Frame {
   int index = 0;
   uint64_t pc = 0;
   uint64_t sp = 0;
-  uint64_t cfa = 0;        // 0 when unknown
-  std::string function;    // demangled; "" when nothing is known
+  uint64_t cfa = 0;      // 0 when unknown
+  std::string function;  // demangled; "" when nothing is known
   std::string linkage_name;
-  std::string language;    // "c", "rust", "c++", "asm"...
-  std::string module;      // "vmlinux", the module's name, "user" for a user-space end
+  std::string language;  // "c", "rust", "c++", "asm"...
+  std::string module;    // "vmlinux", the module's name, "user" for a user-space end
   std::string file;
   int line = 0;
   int column = 0;
@@ -131,8 +138,9 @@ struct Frame {
   // An exception/interrupt boundary: this frame's registers came from a
   // struct pt_regs on the stack.
   bool boundary = false;
-  std::string boundary_text;  // "exception RIP: sysrq_handle_crash+0x16", "user space: RIP 0x... RSP 0x..."
-  uint64_t offset = 0;        // pc - start of the concrete function (0 for inlined frames)
+  std::string
+      boundary_text;  // "exception RIP: sysrq_handle_crash+0x16", "user space: RIP 0x... RSP 0x..."
+  uint64_t offset = 0;  // pc - start of the concrete function (0 for inlined frames)
   // The registers of this frame as the unwinder recovered them: all of them
   // for the first frame and after a pt_regs boundary, else rip, rsp and the
   // callee-saved ones it could restore; the others are unknown.
@@ -146,7 +154,9 @@ struct Frame {
 
 struct BacktraceRequest {
   std::optional<int> pid;  // this task
-  std::optional<int> cpu;  // else the task running on this CPU; neither: the crashed task
+  // Else the task running on this CPU. Neither: the crashed task; live, when
+  // the kernel has not panicked: the task of the vCPU the guest stopped on.
+  std::optional<int> cpu;
   bool variables = false;  // evaluate each frame's arguments and locals
 };
 
@@ -167,6 +177,12 @@ class Session {
   // Problems found while opening that do not stop the session: the vmlinux
   // does not match the dump, a module has no debug info, a truncated dump...
   virtual const std::vector<std::string>& warnings() const = 0;
+  // "vmcore: vmcore.kdump", "live: QEMU gdbstub 127.0.0.1:1234".
+  virtual std::string describe() const = 0;
+  // Ends the session (the destructor does too; cli/ exits without running
+  // destructors): a live guest is left as it was found. Nothing else may be
+  // called after it.
+  virtual Result<void> close() = 0;
 
   virtual Result<SystemInfo> system_info() = 0;
   virtual Result<std::vector<LogRecord>> log() = 0;
