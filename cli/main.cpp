@@ -23,7 +23,8 @@ constexpr Command kCommands[] = {
 
 void print_usage(std::ostream& out) {
   out << "Usage: seam COMMAND [OPTIONS] [ARGS]\n"
-         "       seam -c VMCORE -s VMLINUX [-s MODULE.ko|DIR]... [COMMAND [ARGS...] [--json]]\n\n"
+         "       seam -c VMCORE -s VMLINUX [-s MODULE.ko|DIR]... [COMMAND [ARGS...] [--json]]\n"
+         "       seam -g HOST:PORT -s VMLINUX [-s MODULE.ko|DIR]... [COMMAND ...]  (live QEMU)\n\n"
          "Seam is a debugger for Linux kernels written in C, Rust and C++.\n\n"
          "Commands:\n";
   for (const Command& command : kCommands) {
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
     std::cout << "seam " SEAM_VERSION "\n";
     return 0;
   }
-  // `seam -c VMCORE ...`: a session on a dump rather than a subcommand.
+  // `seam -c VMCORE ...`, `seam -g HOST:PORT ...`: a session rather than a subcommand.
   if (name.starts_with('-')) return seam::cli::session_command(argc, argv);
   for (const Command& command : kCommands) {
     if (command.name == name) return command.run(argc, argv);

@@ -727,23 +727,32 @@ class Shell {
 // Freeing the indexes of a large vmlinux takes longer than the kernel takes
 // to reclaim the whole process: once the answers are out, leave without
 // running destructors.
-[[noreturn]] void exit_without_teardown(int status) {
+[[noreturn]] void exit_without_teardown(Session& session, int status) {
+  // Except leaving a live guest as it was found.
+  if (Result<void> closed = session.close(); !closed) {
+    print_error(closed.error());
+    if (status == 0) status = 1;
+  }
   std::cout.flush();
   std::cerr.flush();
   std::_Exit(std::cout ? status : 1);
 }
 
 std::string session_summary() {
-  return "Open a kernel crash dump (vmcore) with its vmlinux and modules, and run\n"
-         "COMMAND on it; without a COMMAND, read commands from a seam> prompt, or\n"
-         "line by line from stdin when it is not a terminal.\n\n" +
+  return "Open a kernel crash dump (vmcore), or a live kernel under QEMU through its\n"
+         "gdbstub, with its vmlinux and modules, and run COMMAND on it; without a\n"
+         "COMMAND, read commands from a seam> prompt, or line by line from stdin when\n"
+         "it is not a terminal. A live guest is stopped while Seam reads it (QEMU stops\n"
+         "it when a debugger connects); one that was running runs again when Seam\n"
+         "leaves, one that was stopped stays stopped.\n\n" +
          command_list().substr(0, command_list().size() - 1);
 }
 
 }  // namespace
 
 void print_session_usage(std::ostream& out) {
-  out << "Session commands, on a vmcore (seam -c VMCORE ... COMMAND):\n";
+  out << "Session commands, on a vmcore or a live QEMU (seam -c VMCORE|-g HOST:PORT ... "
+         "COMMAND):\n";
   for (const CommandSpec& command : kCommands) {
     std::string usage = synopsis(command);
     out << "  " << usage << std::string(usage.size() < 24 ? 24 - usage.size() : 1, ' ')
@@ -754,10 +763,15 @@ void print_session_usage(std::ostream& out) {
 
 int session_command(int argc, char** argv) {
   std::string vmcore;
+  std::string gdbstub;
   std::vector<std::string> symbols;
   bool json = false;
   ArgParser parser("seam", session_summary(), "[COMMAND [ARGS...] [--json]]");
-  parser.option("-c", "--vmcore", "VMCORE", "the crash dump (required)", &vmcore);
+  parser.option("-c", "--vmcore", "VMCORE", "the crash dump", &vmcore);
+  parser.option(
+      "-g", "--gdb", "HOST:PORT",
+      "or a live kernel: QEMU's gdbstub (qemu -gdb\n" + std::string(32, ' ') + "tcp:HOST:PORT)",
+      &gdbstub);
   parser.repeated("-s", "--symbols", "FILE|DIR",
                   "the vmlinux, a module .ko, or a directory of\n" + std::string(32, ' ') +
                       "modules (repeatable; each is told by its content)",
@@ -790,12 +804,18 @@ int session_command(int argc, char** argv) {
       return ok ? 0 : 1;
     }
   }
-  if (vmcore.empty()) {
-    print_error(Error("no dump given: use -c VMCORE (see 'seam --help')"));
+  if (vmcore.empty() && gdbstub.empty()) {
+    print_error(
+        Error("no dump given: use -c VMCORE, or -g HOST:PORT for a live QEMU (see 'seam --help')"));
+    return 2;
+  }
+  if (!vmcore.empty() && !gdbstub.empty()) {
+    print_error(Error("-c VMCORE and -g HOST:PORT: give one, a dump or a live QEMU"));
     return 2;
   }
   SessionOptions options;
   options.vmcore = vmcore;
+  options.gdbstub = gdbstub;
   if (Result<void> ok = classify_symbols(symbols, options); !ok) {
     print_error(ok.error());
     return 1;
@@ -808,8 +828,8 @@ int session_command(int argc, char** argv) {
   }
   Shell shell(**session, json);
   shell.print_warnings();
-  if (invocation) exit_without_teardown(shell.run(*invocation) ? 0 : 1);
-  exit_without_teardown(isatty(STDIN_FILENO) ? shell.interactive() : shell.stream());
+  if (invocation) exit_without_teardown(**session, shell.run(*invocation) ? 0 : 1);
+  exit_without_teardown(**session, isatty(STDIN_FILENO) ? shell.interactive() : shell.stream());
 }
 
 }  // namespace seam::cli

@@ -71,6 +71,8 @@ void SessionPrinter::system_info(const SystemInfo& info) {
     json.begin_object();
     json.key("dump_path").value(info.dump_path);
     json.key("dump_format").value(info.dump_format);
+    json.key("live").value(info.live);
+    json.key("live_state").value(info.live_state);
     json.key("vmlinux_path").value(info.vmlinux_path);
     json.key("release").value(info.release);
     json.key("version").value(info.version);
@@ -111,28 +113,42 @@ void SessionPrinter::system_info(const SystemInfo& info) {
   }
 
   std::vector<std::pair<std::string_view, std::string>> rows;
-  rows.emplace_back("DUMPFILE", or_unknown(info.dump_path));
-  rows.emplace_back("DUMP FORMAT", or_unknown(info.dump_format));
+  bool live = !info.live.empty();
+  if (live) {
+    rows.emplace_back("LIVE", info.live);
+    rows.emplace_back("TARGET", or_unknown(info.dump_format));
+    rows.emplace_back("STATE", info.live_state);
+  } else {
+    rows.emplace_back("DUMPFILE", or_unknown(info.dump_path));
+    rows.emplace_back("DUMP FORMAT", or_unknown(info.dump_format));
+  }
   rows.emplace_back("VMLINUX", or_unknown(info.vmlinux_path));
   rows.emplace_back("RELEASE", or_unknown(info.release));
   rows.emplace_back("VERSION", or_unknown(info.version));
   rows.emplace_back("MACHINE", or_unknown(info.machine));
   rows.emplace_back("NODENAME", or_unknown(info.nodename));
-  rows.emplace_back("CPUS", (info.cpus > 0 ? std::to_string(info.cpus) : std::string(kUnknown)) +
-                                " (" + std::to_string(info.dump_cpus) + " in the dump)");
+  rows.emplace_back("CPUS",
+                    (info.cpus > 0 ? std::to_string(info.cpus) : std::string(kUnknown)) + " (" +
+                        std::to_string(info.dump_cpus) +
+                        (live ? (info.dump_cpus == 1 ? " vCPU)" : " vCPUs)") : " in the dump)"));
   rows.emplace_back("MEMORY",
                     info.memory_bytes > 0 ? format_size(info.memory_bytes) : std::string(kUnknown));
   rows.emplace_back(
       "UPTIME", info.uptime_seconds ? format_uptime(*info.uptime_seconds) : std::string(kUnknown));
-  rows.emplace_back(
-      "PANIC", info.panic_message.empty() ? std::string(kUnknown) : '"' + info.panic_message + '"');
-  rows.emplace_back("CRASHED CPU",
-                    info.crashed_cpu ? std::to_string(*info.crashed_cpu) : std::string(kUnknown));
-  rows.emplace_back("CRASHED TASK", info.crashed_task
-                                        ? "PID " + std::to_string(info.crashed_task->pid) + " \"" +
-                                              info.crashed_task->comm + "\" (task " +
-                                              hex(info.crashed_task->address) + ")"
-                                        : std::string(kUnknown));
+  if (live && !info.crashed_cpu) {
+    // A live kernel that has not panicked has no crash to name.
+    rows.emplace_back("PANIC", "none: the kernel has not panicked (panic_cpu is -1)");
+  } else {
+    rows.emplace_back("PANIC", info.panic_message.empty() ? std::string(kUnknown)
+                                                          : '"' + info.panic_message + '"');
+    rows.emplace_back("CRASHED CPU",
+                      info.crashed_cpu ? std::to_string(*info.crashed_cpu) : std::string(kUnknown));
+    rows.emplace_back("CRASHED TASK", info.crashed_task
+                                          ? "PID " + std::to_string(info.crashed_task->pid) +
+                                                " \"" + info.crashed_task->comm + "\" (task " +
+                                                hex(info.crashed_task->address) + ")"
+                                          : std::string(kUnknown));
+  }
   std::string kaslr(kUnknown);
   if (info.kaslr_offset != 0 || !info.kaslr_source.empty()) {
     kaslr = hex(info.kaslr_offset);

@@ -90,6 +90,7 @@ TEST(SessionPrinterTest, SysJson) {
   EXPECT_EQ(
       render(true, [](SessionPrinter& p) { p.system_info(sample_system()); }),
       R"J({"dump_path":"/path/vmcore.kdump","dump_format":"kdump-compressed (zlib)",)J"
+      R"J("live":"","live_state":"",)J"
       R"J("vmlinux_path":"/path/vmlinux-6.1.0-56-cloud-amd64","release":"6.1.0-56-cloud-amd64",)J"
       R"J("version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2025-01-01)","machine":"x86_64",)J"
       R"J("nodename":"(none)","cpus":2,"dump_cpus":2,"memory_bytes":114923520,)J"
@@ -102,6 +103,28 @@ TEST(SessionPrinterTest, SysJson) {
   EXPECT_NE(json.find(R"J("uptime_seconds":null)J"), std::string::npos) << json;
   EXPECT_NE(json.find(R"J("crashed_cpu":null,"crashed_task":null)J"), std::string::npos) << json;
   EXPECT_NE(json.find(R"J("kaslr_offset":"0x0")J"), std::string::npos) << json;
+}
+
+// A live kernel: where it is instead of a dump file, and no crash when it has
+// not panicked.
+TEST(SessionPrinterTest, SysLive) {
+  SystemInfo info = sample_system();
+  info.dump_path.clear();
+  info.dump_format = "gdbstub 127.0.0.1:1234 (i386:x86-64, 2 vCPUs, stopped)";
+  info.live = "QEMU gdbstub 127.0.0.1:1234";
+  info.live_state = "stopped (it was stopped when Seam connected, and stays stopped)";
+  info.panic_message.clear();
+  info.crashed_cpu.reset();
+  info.crashed_task.reset();
+  std::string text = render(false, [&](SessionPrinter& p) { p.system_info(info); });
+  EXPECT_NE(text.find("        LIVE: QEMU gdbstub 127.0.0.1:1234\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("      TARGET: gdbstub 127.0.0.1:1234 (i386"), std::string::npos) << text;
+  EXPECT_NE(text.find("       STATE: stopped (it was stopped"), std::string::npos) << text;
+  EXPECT_NE(text.find("        CPUS: 2 (2 vCPUs)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("       PANIC: none: the kernel has not panicked"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("DUMPFILE"), std::string::npos) << text;
+  EXPECT_EQ(text.find("CRASHED"), std::string::npos) << text;
 }
 
 TEST(SessionPrinterTest, SizesAndUptimes) {
@@ -167,10 +190,15 @@ TEST(SessionPrinterTest, PsJson) {
 }
 
 std::vector<ModuleInfo> sample_modules() {
-  ModuleInfo crashme{.name = "rust_crashme", .base = 0xffffffffc0123000, .size = 16384,
-                     .state = "live", .debug_file = "/m/rust_crashme.ko"};
+  ModuleInfo crashme{.name = "rust_crashme",
+                     .base = 0xffffffffc0123000,
+                     .size = 16384,
+                     .state = "live",
+                     .debug_file = "/m/rust_crashme.ko"};
   crashme.sections = {{".text", 0xffffffffc0123000}, {".data", 0xffffffffc0127000}};
-  ModuleInfo plain{.name = "a_module_with_a_long_name", .base = 0xffffffffc0200000, .size = 8192,
+  ModuleInfo plain{.name = "a_module_with_a_long_name",
+                   .base = 0xffffffffc0200000,
+                   .size = 8192,
                    .state = "live"};
   return {crashme, plain};
 }
