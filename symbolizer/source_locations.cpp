@@ -347,7 +347,7 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
     const bool cpp = lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
                      lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
     const bool scoped = cpp || lang == DW_LANG_Rust;
-    const bool wild = lang != DW_LANG_Rust;  // gdb matches C and C++ names by their last components
+    const bool rust = lang == DW_LANG_Rust;
     // Pass 1: the named function DIEs that match, with their qualified names;
     // and the DIEs with code, whose names may live on another DIE.
     std::unordered_map<Dwarf_Off, std::string> matched;
@@ -368,8 +368,12 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
           names.push_back(strip_parameters(demangled.name));
         }
       }
-      for (const std::string& name : names) {
+      for (size_t i = 0; i < names.size(); ++i) {
+        const std::string& name = names[i];
         if (name == query) return true;
+        // gdb matches C and C++ names by their last components, not the
+        // DWARF names of Rust functions.
+        const bool wild = !rust;
         if (wild && name.size() > query.size() + 2 &&
             name.compare(name.size() - query.size(), query.size(), query) == 0 &&
             name.compare(name.size() - query.size() - 2, 2, "::") == 0) {

@@ -61,7 +61,9 @@ def gdb_breakpoints(binary, locations, symbols=False):
         result[location] = addresses
     if symbols:
         wanted = sorted({a for v in result.values() for a in v})
-        args = [gdb, "-nx", "-batch"]
+        # Mangled, as the ELF symbol table spells them.
+        args = [gdb, "-nx", "-batch", "-ex", "set print demangle off", "-ex",
+                "set print asm-demangle off"]
         for a in wanted:
             args += ["-ex", f"echo @@{a:#x}\\n", "-ex", f"info symbol {a:#x}"]
         names = {}
@@ -142,7 +144,9 @@ class RustKernelBreakpoints(unittest.TestCase):
         vmlinux, _ = rust_kernel_files()
         if not vmlinux.exists():
             self.skipTest(f"{vmlinux} is missing")
-        self.compare(vmlinux, ["sort_r", "lib/sort.c:200"], symbols=False)
+        self.compare(vmlinux, ["sort_r", "do_one_initcall", "kernel::print::call_printk",
+                               "lib/sort.c:200", "lib/sort.c:150", "lib/sort.c:100",
+                               "kernel/panic.c:300"], symbols=False)
 
 
 if __name__ == "__main__":
