@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,18 +18,13 @@
 
 #include "symbolizer/binary.h"
 #include "symbolizer/dwarf_types.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam {
 namespace {
 
-std::string home_path(const std::string& relative) {
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "/root") + "/" + relative;
-}
-
 std::string debian_vmlinux() {
-  return home_path(
-      ".cache/seam/kernels/6.1.0-56-cloud-amd64/usr/lib/debug/boot/vmlinux-6.1.0-56-cloud-amd64");
+  return test::vmlinux_path().string();
 }
 
 // Member paths (struct name, dotted path) that the kernel model reads.
@@ -240,7 +234,7 @@ TEST_F(DebianKernelTypes, SymbolsAndBannerFromTheFile) {
 }
 
 TEST(RustKernelTypes, FindsTaskStructThroughPubtypes) {
-  std::string vmlinux = home_path(".cache/seam/fixtures/vmlinux-rust-6.1");
+  std::string vmlinux = (test::cache_dir() / "fixtures" / "vmlinux-rust-6.1").string();
   ASSERT_TRUE(std::filesystem::exists(vmlinux))
       << vmlinux << " is missing: xz -dkc ../shared/fixtures/rust-kernel-6.1/vmlinux.xz > it";
   Result<std::unique_ptr<Binary>> binary = Binary::open(vmlinux, {});

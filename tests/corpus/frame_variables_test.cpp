@@ -12,23 +12,18 @@
 // does not restore) must say so, never show something else.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "engine/session.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
-
-fs::path cache_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam";
-}
+using namespace seam::test;
 
 struct Opened {
   std::unique_ptr<Session> session;
@@ -36,8 +31,8 @@ struct Opened {
 };
 
 std::optional<Opened> crashed_backtrace(const std::string& scenario, bool variables) {
-  fs::path vmlinux = cache_dir() / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-  fs::path dump = cache_dir() / "corpus" / kAbi / scenario / "vmcore.elf-paging";
+  fs::path vmlinux = vmlinux_path();
+  fs::path dump = scenario_dir(scenario) / "vmcore.elf-paging";
   if (!fs::exists(vmlinux) || !fs::exists(dump)) return std::nullopt;
   Result<std::unique_ptr<Session>> session =
       Session::open({.vmcore = dump.string(), .vmlinux = vmlinux.string()});

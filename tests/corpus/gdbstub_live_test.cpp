@@ -20,19 +20,14 @@
 #include "engine/gdbstub_target.h"
 #include "engine/linux_kernel.h"
 #include "symbolizer/printf_format.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
-
-fs::path vmlinux_path() {
-  fs::path cache = std::getenv("SEAM_CACHE_DIR") ? fs::path(std::getenv("SEAM_CACHE_DIR"))
-                                                 : fs::path(std::getenv("HOME")) / ".cache/seam";
-  return cache / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-}
+using namespace seam::test;
 
 const char* stub_address() {
   return std::getenv("SEAM_GDBSTUB");

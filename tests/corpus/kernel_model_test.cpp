@@ -3,41 +3,20 @@
 // every scenario and dump kind, 4- and 5-level paging, KASLR on and off.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "engine/kernel_tasks.h"
 #include "engine/linux_kernel.h"
 #include "engine/vmcore_target.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
-
-fs::path cache_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam";
-}
-
-fs::path vmlinux_path() {
-  return cache_dir() / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-}
-
-std::vector<fs::path> scenarios() {
-  std::vector<fs::path> dirs;
-  fs::path corpus = cache_dir() / "corpus" / kAbi;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(corpus, error)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "scenario.json"))
-      dirs.push_back(entry.path());
-  }
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
+using namespace seam::test;
 
 TEST(KernelModel, SearchFindsWhatVmcoreinfoSays) {
   std::vector<fs::path> dirs = scenarios();

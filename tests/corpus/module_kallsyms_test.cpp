@@ -4,7 +4,6 @@
 // modules that are not one (garbage, unmapped) give errors naming the module.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -12,24 +11,20 @@
 #include "engine/linux_kernel.h"
 #include "engine/module_kallsyms.h"
 #include "engine/vmcore_target.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
-
-fs::path cache_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam";
-}
+using namespace seam::test;
 
 class ModuleKallsymsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::path vmlinux = cache_dir() / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-    fs::path dump = cache_dir() / "corpus" / kAbi / "module-bug" / "vmcore.elf-paging";
+    fs::path vmlinux = vmlinux_path();
+    fs::path dump = scenario_dir("module-bug") / "vmcore.elf-paging";
     ASSERT_TRUE(fs::exists(dump)) << dump << ": run samples/kernels/make-corpus.sh";
     auto binary = Binary::open(vmlinux.string(), LoadOptions{});
     ASSERT_TRUE(binary) << binary.error().message();

@@ -4,7 +4,6 @@
 // a sleeping kernel thread ends cleanly below __schedule.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -13,24 +12,17 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
+using namespace seam::test;
+
 const char* const kDumpKinds[] = {"vmcore.elf-paging", "vmcore.elf-phys", "vmcore.kdump-flat",
                                   "vmcore.kdump"};
-
-fs::path cache_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam";
-}
-
-fs::path vmlinux_path() {
-  return cache_dir() / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-}
 
 // The function names of the serial log's first Call Trace, without '?'
 // entries and with compiler suffixes (".cold") removed: "panic", ...
@@ -90,8 +82,9 @@ bool in_order(const std::vector<std::string>& names, const std::vector<std::stri
 }
 
 TEST(StackTrace, CrashedTaskMatchesTheKernelsCallTrace) {
-  fs::path corpus = cache_dir() / "corpus" / kAbi;
-  ASSERT_TRUE(fs::exists(corpus / "sysrq-kaslr")) << "no vmcore corpus: run samples/kernels/make-corpus.sh";
+  fs::path corpus = corpus_dir();
+  ASSERT_TRUE(fs::exists(corpus / "sysrq-kaslr"))
+      << "no vmcore corpus: run samples/kernels/make-corpus.sh";
   for (const char* scenario : {"sysrq-kaslr", "sysrq-nokaslr", "sysrq-4level"}) {
     std::vector<std::string> expected = serial_call_trace(corpus / scenario / "serial.log");
     ASSERT_GE(expected.size(), 5u) << scenario;
@@ -121,7 +114,7 @@ TEST(StackTrace, CrashedTaskMatchesTheKernelsCallTrace) {
 }
 
 TEST(StackTrace, SleepingKthreadd) {
-  fs::path dump = cache_dir() / "corpus" / kAbi / "sysrq-kaslr" / "vmcore.kdump";
+  fs::path dump = scenario_dir("sysrq-kaslr") / "vmcore.kdump";
   ASSERT_TRUE(fs::exists(dump)) << "no vmcore corpus: run samples/kernels/make-corpus.sh";
   auto session = Session::open({.vmcore = dump.string(), .vmlinux = vmlinux_path().string()});
   ASSERT_TRUE(session) << session.error().message();
@@ -136,10 +129,12 @@ TEST(StackTrace, SleepingKthreadd) {
   }
   ASSERT_GE(names.size(), 3u) << describe(*bt);
   bool schedule_on_top = false;
-  for (size_t i = 0; i < 3; ++i) schedule_on_top |= names[i] == "__schedule" || names[i] == "schedule";
+  for (size_t i = 0; i < 3; ++i)
+    schedule_on_top |= names[i] == "__schedule" || names[i] == "schedule";
   EXPECT_TRUE(schedule_on_top) << describe(*bt);
   std::string missing;
-  EXPECT_TRUE(in_order(names, {"kthreadd", "ret_from_fork"}, missing)) << missing << "\n" << describe(*bt);
+  EXPECT_TRUE(in_order(names, {"kthreadd", "ret_from_fork"}, missing)) << missing << "\n"
+                                                                       << describe(*bt);
 }
 
 }  // namespace

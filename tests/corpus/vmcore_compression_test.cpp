@@ -11,7 +11,6 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -26,13 +25,15 @@
 #include "engine/printk_log.h"
 #include "engine/vmcore_target.h"
 #include "symbolizer/binary.h"
+#include "tests/corpus/corpus_paths.h"
 
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
+using namespace seam::test;
+
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kRam = 128ULL << 20;  // the guests' -m 128M
 const std::string kReference = "vmcore.elf-phys";
@@ -43,19 +44,6 @@ const std::array<std::pair<std::string, std::string>, 3> kCompressed = {{
     {"vmcore.kdump-snappy", "snappy"},
     {"vmcore.kdump-zstd", "zstd"},
 }};
-
-fs::path cache_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam";
-}
-
-fs::path corpus_dir() {
-  return cache_dir() / "corpus" / kAbi;
-}
-
-fs::path vmlinux_path() {
-  return cache_dir() / "kernels" / kAbi / "usr/lib/debug/boot" / ("vmlinux-" + kAbi);
-}
 
 // make-corpus.sh's CONVERTED: the scenarios with the derived kdump files.
 const std::array<std::string, 3> kConverted = {"sysrq-nokaslr", "sysrq-4level", "smp-kthread-spin"};

@@ -20,32 +20,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/corpus/corpus_paths.h"
+
 namespace seam::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kAbi = "6.1.0-56-cloud-amd64";
+using namespace seam::test;
+
 const std::array<std::string, 4> kKinds = {"vmcore.elf-paging", "vmcore.elf-phys",
                                            "vmcore.kdump-flat", "vmcore.kdump"};
 constexpr size_t kPage = 4096;
-
-fs::path corpus_dir() {
-  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return fs::path(dir) / "corpus" / kAbi;
-  return fs::path(std::getenv("HOME")) / ".cache" / "seam" / "corpus" / kAbi;
-}
-
-std::vector<fs::path> scenarios() {
-  std::vector<fs::path> dirs;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(corpus_dir(), error)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "scenario.json")) {
-      dirs.push_back(entry.path());
-    }
-  }
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
-}
 
 std::string no_corpus() {
   return "no vmcore corpus in " + corpus_dir().string() + ": run samples/kernels/make-corpus.sh";
