@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "symbolizer/demangle.h"
+#include "symbolizer/dwarf_type_walk.h"
 
 namespace seam {
 namespace {
@@ -205,9 +206,8 @@ std::vector<Dwarf_Die> DwarfIndex::scopes(uint64_t address) {
     return chain;
   }
   if (!units_indexed_) index_units();
-  unit_ranges_.for_each_containing(address, [&](const Interval& unit_range) {
-    return in_unit(*compile_units_[unit_range.id]);
-  });
+  unit_ranges_.for_each_containing(
+      address, [&](const Interval& unit_range) { return in_unit(*compile_units_[unit_range.id]); });
   return chain;
 }
 
@@ -328,15 +328,7 @@ const DwarfIndex::FunctionName& DwarfIndex::function_name(Dwarf_Die* die) {
 std::string DwarfIndex::qualified_name(Dwarf_Die* die) {
   // Follow abstract origins and specifications to the DIE that holds the
   // name; its scope was recorded when its unit was walked.
-  Dwarf_Die named = *die;
-  for (int hops = 0; hops < 8 && !dwarf_hasattr(&named, DW_AT_name); ++hops) {
-    Dwarf_Attribute attr;
-    if (!dwarf_attr(&named, DW_AT_abstract_origin, &attr) &&
-        !dwarf_attr(&named, DW_AT_specification, &attr)) {
-      break;
-    }
-    if (!dwarf_formref_die(&attr, &named)) break;
-  }
+  Dwarf_Die named = die_holding_name(*die);
   const char* name = dwarf_diename(&named);
   if (!name) return "";
   auto scope = scope_of_.find(dwarf_dieoffset(&named));

@@ -135,4 +135,18 @@ Language die_language(Dwarf_Die die) {
   return language_from_dwarf(static_cast<unsigned>(lang));
 }
 
+Dwarf_Die die_holding_name(Dwarf_Die die) {
+  for (int hops = 0; hops < 8 && !dwarf_hasattr(&die, DW_AT_name); ++hops) {
+    Dwarf_Attribute attr;
+    if (!dwarf_attr(&die, DW_AT_abstract_origin, &attr) &&
+        !dwarf_attr(&die, DW_AT_specification, &attr)) {
+      break;
+    }
+    Dwarf_Die next;
+    if (!dwarf_formref_die(&attr, &next)) break;
+    die = next;
+  }
+  return die;
+}
+
 }  // namespace seam

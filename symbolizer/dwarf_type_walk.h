@@ -35,6 +35,11 @@ std::optional<uint64_t> type_byte_size(Dwarf_Die type);
 // unknown bound (flexible array member).
 std::vector<uint64_t> array_dimensions(Dwarf_Die array);
 
+// The DIE that holds `die`'s DW_AT_name: `die` itself, or the one its
+// DW_AT_abstract_origin / DW_AT_specification chain leads to (inlined and
+// out-of-line instances, definitions of declared methods); at most 8 hops.
+Dwarf_Die die_holding_name(Dwarf_Die die);
+
 // The direct children of `die` with tag `tag` (every child when tag is 0).
 std::vector<Dwarf_Die> child_dies(Dwarf_Die die, int tag = 0);
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "symbolizer/demangle.h"
+#include "symbolizer/dwarf_type_walk.h"
 
 namespace seam {
 namespace {
@@ -126,15 +127,7 @@ const char* string_attribute(Dwarf_Die* die, unsigned name) {
 
 // The DIE a function's name is on, through abstract origins and specifications.
 Dwarf_Off named_die(Dwarf_Die* die) {
-  Dwarf_Die named = *die;
-  for (int hops = 0; hops < 8 && !dwarf_hasattr(&named, DW_AT_name); ++hops) {
-    Dwarf_Attribute attr;
-    if (!dwarf_attr(&named, DW_AT_abstract_origin, &attr) &&
-        !dwarf_attr(&named, DW_AT_specification, &attr)) {
-      break;
-    }
-    if (!dwarf_formref_die(&attr, &named)) break;
-  }
+  Dwarf_Die named = die_holding_name(*die);
   return dwarf_dieoffset(&named);
 }
 
