@@ -16,6 +16,11 @@ paging ELF dump (vmcore.elf-paging, the one every peer opens) of a corpus scenar
     drgn     prog.stack_trace(rq.curr) printed for each present CPU
     gdb      ... -ex 'thread apply all bt' (one thread per CPU's PRSTATUS note)
     crash    bt -a
+  bt-f       the crashed task with every frame's arguments and locals (--scenario)
+    seam     seam ... bt -f
+    drgn     each frame of the crashed thread's trace and its locals(), formatted
+    gdb      ... -ex 'bt full'
+    (crash's bt -f prints raw stack words, not variables: not comparable)
   all-tasks  every task's stack (--tasks-scenario, default sysrq-kaslr: on smp-kthread-spin
              crash's `foreach bt` stops at the task on CPU 1, "bt: read of stack at
              fffffe000004f000 failed", after 4 of 53 tasks)
@@ -61,7 +66,7 @@ from measure import (DEBIAN_PYTHON, add_common_arguments, bench_env, bench_parse
                      run_interleaved, scratch_dir, split_list, warm)
 
 TOOLS = ("seam", "drgn", "gdb", "crash")
-WORKLOADS = ("bt", "bt-a", "all-tasks")
+WORKLOADS = ("bt", "bt-a", "all-tasks", "bt-f")
 
 DRGN_SCRIPT = r"""
 import sys
@@ -85,6 +90,16 @@ def show(title, get_trace):
 
 if workload == "bt":
     show("crashed thread", lambda: prog.crashed_thread().stack_trace())
+elif workload == "bt-f":
+    trace = prog.crashed_thread().stack_trace()
+    out.write("crashed thread\n")
+    for frame in trace:
+        out.write(str(frame) + "\n")
+        for name in frame.locals():
+            try:
+                out.write(f"    {name} = {frame[name].format_(dereference=False)}\n")
+            except Exception as e:
+                out.write(f"    {name} = <{type(e).__name__}>\n")
 elif workload == "bt-a":
     for cpu in for_each_present_cpu(prog):
         task = per_cpu(prog["runqueues"], cpu).curr
@@ -131,7 +146,9 @@ class Scenario:
 
 
 def seam_has_all_tasks(seam):
-    proc = subprocess.run([seam, "bt", "--help"], capture_output=True, text=True, timeout=60)
+    # A session command's --help is answered before the dump is opened.
+    proc = subprocess.run([seam, "-c", "/nonexistent", "bt", "--help"], capture_output=True,
+                          text=True, timeout=60)
     return "--all-tasks" in proc.stdout + proc.stderr
 
 
@@ -145,7 +162,7 @@ def seam_pids(seam, scenario):
 
 def argv_for(tool, workload, scenario, args):
     """(argv, stdin text) of one run, or None when the tool has no such workload."""
-    flag = {"bt": "", "bt-a": " -a", "all-tasks": ""}[workload]
+    flag = {"bt": "", "bt-a": " -a", "all-tasks": "", "bt-f": " -f"}[workload]
     if tool == "seam":
         argv = [args.seam, "-c", scenario.dump]
         for path in scenario.debug_files():
@@ -164,8 +181,10 @@ def argv_for(tool, workload, scenario, args):
         argv = ["gdb", "-batch", "-nx", "-ex", "set pagination off"]
         for command in scenario.gdb_setup():
             argv += ["-ex", command]
-        return argv + ["-ex", f"core-file {scenario.dump}",
-                       "-ex", "bt" if workload == "bt" else "thread apply all bt"], ""
+        command = {"bt": "bt", "bt-f": "bt full", "bt-a": "thread apply all bt"}[workload]
+        return argv + ["-ex", f"core-file {scenario.dump}", "-ex", command], ""
+    if workload == "bt-f":
+        return None  # crash's bt -f dumps raw stack words, not DWARF variables
     command = {"bt": "bt", "bt-a": "bt -a", "all-tasks": "foreach bt"}[workload]
     return ["crash", "-s", scenario.vmlinux, scenario.dump], f"{command}\nexit\n"
 
@@ -173,7 +192,7 @@ def argv_for(tool, workload, scenario, args):
 def expected_text(workload, scenario, tool):
     if workload == "all-tasks" and tool == "crash":
         return "init"  # see above: crash sees no other task of this kernel
-    if workload == "bt":
+    if workload in ("bt", "bt-f"):
         return scenario.info["expected_frames"][0]
     return "panic" if workload == "bt-a" else "kthreadd"
 
@@ -238,7 +257,7 @@ def main() -> int:
     parser.add_argument("--tasks-scenario", default="sysrq-kaslr",
                         help="scenario of the all-tasks workload")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help="a subset of bt,bt-a,all-tasks")
+                        help="a subset of bt,bt-a,all-tasks,bt-f")
     add_common_arguments(parser, TOOLS, "workload")
     args = parser.parse_args()
     args.workloads = split_list(args.workloads)
@@ -250,7 +269,7 @@ def main() -> int:
     single = Scenario(args.cache_dir, args.abi, args.scenario)
     smp = Scenario(args.cache_dir, args.abi, args.smp_scenario)
     tasks = Scenario(args.cache_dir, args.abi, args.tasks_scenario)
-    scenarios = {"bt": single, "bt-a": smp, "all-tasks": tasks}
+    scenarios = {"bt": single, "bt-a": smp, "all-tasks": tasks, "bt-f": single}
     args.seam_all_tasks = "seam" in args.tools and seam_has_all_tasks(args.seam)
     args.pids = []
     if "all-tasks" in args.workloads and "seam" in args.tools and not args.seam_all_tasks:
