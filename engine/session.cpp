@@ -13,6 +13,7 @@
 #include "engine/frame_variables.h"
 #include "engine/kernel_modules.h"
 #include "engine/kernel_tasks.h"
+#include "engine/live_control.h"
 #include "engine/linux_kernel.h"
 #include "engine/module_kallsyms.h"
 #include "engine/printk_log.h"
@@ -78,6 +79,7 @@ class KernelSession final : public Session {
 
   Result<void> close() override {
     // The model and unwinder hold references to the target: gone first.
+    live_.reset();
     tracer_.reset();
     kernel_.reset();
     return opened_->close();
@@ -272,7 +274,9 @@ class KernelSession final : public Session {
       running = found->active_cpu >= 0;
     } else {
       std::optional<int> which = cpu ? cpu : crashed_cpu();
-      // A live kernel that has not panicked: the vCPU the guest stopped on.
+      // A live kernel that has not panicked: the vCPU the guest stopped on,
+      // or the one `cpu N` selected.
+      if (!which && live_) which = live_->cpu();
       if (!which && !opened_->live().empty()) which = opened_->stopped_cpu().value_or(0);
       if (!which) return Error("the dump does not say which CPU crashed: name a PID or a CPU");
       Result<uint64_t> current = k.current_task(*which);
@@ -305,6 +309,21 @@ class KernelSession final : public Session {
     for (std::string_view name : vmlinux_->symbols().complete(prefix, limit))
       names.emplace_back(name);
     return names;
+  }
+
+  LiveControl* live() override {
+    if (live_) return live_.get();
+    auto* gdbstub = dynamic_cast<GdbstubTarget*>(target_);
+    if (!gdbstub || !kernel_) return nullptr;
+    live_ = std::make_unique<LiveControl>(LiveControl::Host{
+        *gdbstub, *kernel_,
+        [this] {
+          (void)load_modules();
+          return code_modules();
+        },
+        [this](bool modules) { drop_caches(modules); },
+        [this](int cpu) { return backtrace({.cpu = cpu}); }});
+    return live_.get();
   }
 
  private:
@@ -383,6 +402,20 @@ class KernelSession final : public Session {
       modules_.push_back(std::move(loaded));
     }
     return {};
+  }
+
+  // After the guest ran: everything read from its memory may have changed.
+  // The target drops its own page and register caches; these are ours.
+  void drop_caches(bool modules) {
+    // set_paging() with the same tables empties the translation cache.
+    if (kernel_->memory().paging()) kernel_->memory().set_paging(*kernel_->memory().paging());
+    log_.reset();
+    tasks_.reset();
+    tracer_.reset();  // it keeps the module list and their ORC tables
+    if (modules) {
+      modules_.clear();
+      modules_loaded_ = false;
+    }
   }
 
   Result<std::vector<LogRecord>>* log_records() {
@@ -478,6 +511,7 @@ class KernelSession final : public Session {
   std::vector<LoadedModule> modules_;
   bool modules_loaded_ = false;
   std::unique_ptr<StackTracer> tracer_;
+  std::unique_ptr<LiveControl> live_;
 };
 
 }  // namespace

@@ -30,6 +30,8 @@
 
 namespace seam::engine {
 
+class LiveControl;  // engine/live_control.h
+
 struct SessionOptions {
   std::string vmcore;                     // dump file
   std::string gdbstub;                    // or a live QEMU's gdbstub, "HOST:PORT"
@@ -203,6 +205,9 @@ class Session {
   // For completion in the interactive prompt.
   virtual std::vector<std::string> symbol_names_with_prefix(std::string_view prefix,
                                                             size_t limit) = 0;
+  // Run control of a live guest (breakpoints, continue, step); null for a
+  // crash dump. Owned by the session.
+  virtual LiveControl* live() { return nullptr; }
 };
 
 }  // namespace seam::engine

@@ -1,0 +1,447 @@
+#include "engine/live_control.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstring>
+
+#include "symbolizer/printf_format.h"
+
+namespace seam::engine {
+
+namespace {
+
+// QEMU's gdbstub single-step flags (gdbstub/internals.h): without NOIRQ and
+// NOTIMER a step on x86 may land in the interrupt handler of a pending IRQ.
+constexpr unsigned kSstepEnable = 0x1, kSstepNoIrq = 0x2, kSstepNoTimer = 0x4;
+
+// The longest x86 instruction: a call's return address is at most this far
+// past the call.
+constexpr uint64_t kMaxInstruction = 15;
+
+}  // namespace
+
+struct LiveControl::Code {
+  Binary* binary = nullptr;
+  uint64_t file_address = 0;
+};
+
+LiveControl::LiveControl(Host host) : host_(std::move(host)) {
+  if (const std::optional<StopEvent>& stop = host_.target.last_stop(); stop && stop->cpu)
+    cpu_ = *stop->cpu;
+}
+
+std::optional<LiveControl::Code> LiveControl::code_at(uint64_t pc) {
+  Binary& vmlinux = host_.kernel.vmlinux();
+  uint64_t link = host_.kernel.to_link(pc);
+  Result<uint64_t> text = vmlinux.symbol_address("_text");
+  Result<uint64_t> end = vmlinux.symbol_address("_etext");
+  if (text && end && link >= *text && link < *end) return Code{&vmlinux, link};
+  for (const CodeModule& m : host_.modules()) {
+    // A module's .ko is loaded at the kernel's section addresses: its file
+    // addresses are runtime addresses.
+    if (m.binary && pc >= m.base && pc < m.base + m.size) return Code{m.binary, pc};
+  }
+  return std::nullopt;
+}
+
+Result<const LiveBreakpoint*> LiveControl::add_breakpoint(std::string_view location,
+                                                          BreakpointType type) {
+  LiveBreakpoint b;
+  b.type = type;
+  b.location = std::string(location);
+  std::string first_error;
+  auto add = [&](Binary& binary, const std::string& module, bool runtime) {
+    Result<std::vector<BreakpointLocation>> at = binary.source_locations().resolve(location);
+    if (!at) {
+      if (first_error.empty()) first_error = at.error().message();
+      return;
+    }
+    for (const BreakpointLocation& l : *at) {
+      uint64_t address = runtime ? l.address : host_.kernel.to_runtime(l.address);
+      b.sites.push_back({address, l.function, l.file, static_cast<int>(l.line), module, l.inlined});
+    }
+  };
+  add(host_.kernel.vmlinux(), "vmlinux", false);
+  for (const CodeModule& m : host_.modules()) {
+    if (m.binary) add(*m.binary, m.name, true);
+  }
+  if (b.sites.empty()) {
+    return Error("no code at '" + std::string(location) + "'" +
+                 (first_error.empty() ? "" : ": " + first_error));
+  }
+  for (size_t i = 0; i < b.sites.size(); ++i) {
+    if (Result<void> ok = host_.target.set_breakpoint(type, b.sites[i].address); !ok) {
+      for (size_t j = 0; j < i; ++j) (void)host_.target.remove_breakpoint(type, b.sites[j].address);
+      return ok.error().context(sformat("breakpoint at 0x%" PRIx64, b.sites[i].address));
+    }
+  }
+  b.id = next_id_++;
+  breakpoints_.push_back(std::move(b));
+  return &breakpoints_.back();
+}
+
+Result<void> LiveControl::delete_breakpoints(std::optional<int> id) {
+  if (id && std::none_of(breakpoints_.begin(), breakpoints_.end(),
+                         [&](const LiveBreakpoint& b) { return b.id == *id; })) {
+    return Error(sformat("no breakpoint %d", *id));
+  }
+  std::optional<Error> failed;
+  for (const LiveBreakpoint& b : breakpoints_) {
+    if (id && b.id != *id) continue;
+    for (const BreakpointSite& s : b.sites) {
+      if (Result<void> ok = host_.target.remove_breakpoint(b.type, s.address); !ok && !failed)
+        failed = ok.error();
+    }
+  }
+  std::erase_if(breakpoints_, [&](const LiveBreakpoint& b) { return !id || b.id == *id; });
+  if (failed) return *failed;
+  return {};
+}
+
+Result<void> LiveControl::select_cpu(int cpu) {
+  if (cpu < 0 || cpu >= host_.target.cpu_count()) {
+    return Error(
+        sformat("no CPU %d: the guest has vCPUs 0 to %d", cpu, host_.target.cpu_count() - 1));
+  }
+  cpu_ = cpu;
+  return {};
+}
+
+std::optional<int> LiveControl::breakpoint_at(uint64_t address) const {
+  for (const LiveBreakpoint& b : breakpoints_) {
+    for (const BreakpointSite& s : b.sites) {
+      if (s.address == address) return b.id;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<uint64_t> LiveControl::read_u64(uint64_t address) {
+  // Through QEMU's own translation: one exchange, no page walk of ours.
+  uint64_t value = 0;
+  std::byte bytes[8];
+  if (Result<void> ok = host_.target.read_virtual(address, bytes); !ok) return ok.error();
+  std::memcpy(&value, bytes, sizeof value);
+  return value;
+}
+
+Result<uint64_t> LiveControl::pc_of(const Registers& regs) const {
+  std::optional<uint64_t> pc = regs.get(Reg::kRip);
+  if (!pc) return Error("the stub gave no rip");
+  return *pc;
+}
+
+LiveStop LiveControl::stop_here(LiveStop::Reason reason, uint64_t pc) {
+  LiveStop stop;
+  stop.reason = reason;
+  stop.cpu = cpu_;
+  stop.pc = pc;
+  return stop;
+}
+
+Result<void> LiveControl::prepare_stepping() {
+  if (stepping_prepared_) return {};
+  GdbRemote& remote = host_.target.remote();
+  // Older QEMUs lack the packets: their steps may then enter IRQ handlers.
+  Result<std::string> bits = remote.request("qqemu.sstepbits");
+  unsigned wanted = kSstepEnable | kSstepNoIrq | kSstepNoTimer;
+  if (bits && bits->find("NOIRQ") != std::string::npos) {
+    Result<std::string> set = remote.request(sformat("Qqemu.sstep=0x%x", wanted));
+    if (!set) return set.error().context("setting QEMU's single-step flags");
+  }
+  stepping_prepared_ = true;
+  return {};
+}
+
+Result<Registers> LiveControl::step_once() {
+  if (Result<void> ok = prepare_stepping(); !ok) return ok.error();
+  host_.drop_caches(false);
+  Result<StopEvent> stop = host_.target.step(cpu_);
+  if (!stop) return stop.error();
+  return host_.target.registers(cpu_);
+}
+
+Result<void> LiveControl::step_over_breakpoints() {
+  // A vCPU sitting on one of our breakpoints would stop there again at once
+  // (gdb does the same): lift it, step that vCPU past it, put it back.
+  int selected = cpu_;
+  for (int c = 0; c < host_.target.cpu_count(); ++c) {
+    Result<Registers> regs = host_.target.registers(c);
+    if (!regs) return regs.error();
+    Result<uint64_t> pc = pc_of(*regs);
+    if (!pc) return pc.error();
+    std::vector<BreakpointType> lifted;
+    for (const LiveBreakpoint& b : breakpoints_) {
+      for (const BreakpointSite& s : b.sites) {
+        if (s.address != *pc) continue;
+        if (Result<void> ok = host_.target.remove_breakpoint(b.type, s.address); !ok) return ok;
+        lifted.push_back(b.type);
+      }
+    }
+    if (lifted.empty()) continue;
+    cpu_ = c;
+    Result<Registers> stepped = step_once();
+    cpu_ = selected;
+    for (BreakpointType type : lifted) {
+      if (Result<void> ok = host_.target.set_breakpoint(type, *pc); !ok) return ok;
+    }
+    if (!stepped) return stepped.error();
+  }
+  return {};
+}
+
+Result<LiveStop> LiveControl::resume_all(const std::atomic<bool>* cancel) {
+  if (Result<void> ok = step_over_breakpoints(); !ok) return ok.error();
+  host_.drop_caches(true);
+  Result<StopEvent> event = host_.target.cont({.cancel = cancel});
+  if (!event) return event.error();
+  if (event->cpu) cpu_ = *event->cpu;
+  Result<Registers> regs = host_.target.registers(cpu_);
+  if (!regs) return regs.error();
+  Result<uint64_t> pc = pc_of(*regs);
+  if (!pc) return pc.error();
+  if (event->interrupted) return stop_here(LiveStop::Reason::kInterrupted, *pc);
+  LiveStop stop = stop_here(LiveStop::Reason::kSignal, *pc);
+  if (std::optional<int> id = breakpoint_at(*pc)) {
+    stop.reason = LiveStop::Reason::kBreakpoint;
+    stop.breakpoint = id;
+    for (LiveBreakpoint& b : breakpoints_) {
+      if (b.id == *id) ++b.hits;
+    }
+  }
+  return stop;
+}
+
+Result<LiveStop> LiveControl::cont(const std::atomic<bool>* cancel) {
+  return resume_all(cancel);
+}
+
+Result<LiveStop> LiveControl::stepi(const std::atomic<bool>*) {
+  Result<Registers> regs = step_once();
+  if (!regs) return regs.error();
+  Result<uint64_t> pc = pc_of(*regs);
+  if (!pc) return pc.error();
+  return stop_here(LiveStop::Reason::kStep, *pc);
+}
+
+// Lets the guest run until the selected task is back at `address` with the
+// stack pointer `sp` (a return address, and the stack as the call left it).
+Result<LiveStop> LiveControl::run_to(uint64_t address, uint64_t sp,
+                                     const std::atomic<bool>* cancel) {
+  bool temporary = !is_site(address);
+  if (temporary) {
+    if (Result<void> ok = host_.target.set_breakpoint(BreakpointType::kSoftware, address); !ok)
+      return ok.error();
+  }
+  auto done = [&](Result<LiveStop> stop) -> Result<LiveStop> {
+    if (temporary) {
+      if (Result<void> ok = host_.target.remove_breakpoint(BreakpointType::kSoftware, address);
+          !ok && stop)
+        return ok.error();
+    }
+    return stop;
+  };
+  // The task may be scheduled on another vCPU: its stack pointer tells it.
+  for (int round = 0; round < kMaxSingleSteps; ++round) {
+    if (Result<void> ok = step_over_breakpoints(); !ok) return done(ok.error());
+    // Not the module list: the step's binaries stay valid (it is re-read on continue).
+    host_.drop_caches(false);
+    Result<StopEvent> event = host_.target.cont({.cancel = cancel});
+    if (!event) return done(event.error());
+    int stopped = event->cpu.value_or(cpu_);
+    Result<Registers> regs = host_.target.registers(stopped);
+    if (!regs) return done(regs.error());
+    Result<uint64_t> pc = pc_of(*regs);
+    if (!pc) return done(pc.error());
+    cpu_ = stopped;
+    if (event->interrupted) return done(stop_here(LiveStop::Reason::kInterrupted, *pc));
+    if (*pc == address && regs->get(Reg::kRsp) == sp) {
+      LiveStop stop = stop_here(LiveStop::Reason::kStep, *pc);
+      if (!temporary) {
+        // A user breakpoint there counts as hit, as gdb counts it.
+        stop.breakpoint = breakpoint_at(*pc);
+        for (LiveBreakpoint& b : breakpoints_) {
+          if (b.id == *stop.breakpoint) ++b.hits;
+        }
+      }
+      return done(stop);
+    }
+    if (std::optional<int> id = breakpoint_at(*pc)) {
+      LiveStop stop = stop_here(LiveStop::Reason::kBreakpoint, *pc);
+      stop.breakpoint = id;
+      for (LiveBreakpoint& b : breakpoints_) {
+        if (b.id == *id) ++b.hits;
+      }
+      return done(stop);
+    }
+    if (*pc != address) return done(stop_here(LiveStop::Reason::kSignal, *pc));
+    // Our return address, but another frame (recursion) or another task:
+    // step that vCPU past it and go on.
+    if (temporary) {
+      (void)host_.target.remove_breakpoint(BreakpointType::kSoftware, address);
+      Result<Registers> past = step_once();
+      if (Result<void> ok = host_.target.set_breakpoint(BreakpointType::kSoftware, address); !ok)
+        return ok.error();
+      if (!past) return done(past.error());
+    }
+  }
+  return done(Error("the return address was hit too often by other frames"));
+}
+
+Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>* cancel) {
+  Result<Registers> regs = host_.target.registers(cpu_);
+  if (!regs) return regs.error();
+  Result<uint64_t> pc = pc_of(*regs);
+  if (!pc) return pc.error();
+  std::optional<Code> code = code_at(*pc);
+  std::optional<LineRange> range;
+  if (code) range = code->binary->source_locations().line_range_at(code->file_address);
+  if (!code || !range) {
+    return Error(sformat("no line information at 0x%" PRIx64 " (use stepi, or finish)", *pc));
+  }
+  // Line ranges are in the binary's file addresses: compare there.
+  auto in_range = [&](uint64_t file_address) {
+    return file_address >= range->low && file_address < range->high;
+  };
+  size_t depth = code->binary->source_locations().inline_ranges_at(code->file_address).size();
+  for (int i = 0; i < kMaxSingleSteps; ++i) {
+    if (cancel && cancel->load()) {
+      LiveStop stop = stop_here(LiveStop::Reason::kInterrupted, *pc);
+      return stop;
+    }
+    uint64_t old_pc = *pc;
+    std::optional<uint64_t> old_sp = regs->get(Reg::kRsp);
+    regs = step_once();
+    if (!regs) return regs.error();
+    pc = pc_of(*regs);
+    if (!pc) return pc.error();
+    std::optional<uint64_t> sp = regs->get(Reg::kRsp);
+    if (std::optional<int> id = breakpoint_at(*pc); id && *pc != old_pc) {
+      LiveStop stop = stop_here(LiveStop::Reason::kBreakpoint, *pc);
+      stop.breakpoint = id;
+      for (LiveBreakpoint& b : breakpoints_) {
+        if (b.id == *id) ++b.hits;
+      }
+      // Entering a call onto a breakpoint: gdb reports the breakpoint.
+      return stop;
+    }
+    if (!old_sp || !sp) return Error("the stub gave no rsp");
+    bool called = false, returned = false;
+    if (*sp == *old_sp - 8) {
+      Result<uint64_t> ret = read_u64(*sp);
+      called = ret && *ret > old_pc && *ret <= old_pc + kMaxInstruction;
+    } else if (*sp > *old_sp) {
+      Result<uint64_t> popped = read_u64(*old_sp);
+      returned = popped && *popped == *pc;
+    }
+    std::optional<Code> now = code_at(*pc);
+    std::optional<LineRange> line;
+    if (now) line = now->binary->source_locations().line_range_at(now->file_address);
+    if (called) {
+      if (!over_calls && line) {
+        LiveStop stop = stop_here(LiveStop::Reason::kStep, *pc);
+        return stop;  // entered a function with line information: its first line
+      }
+      // Over the call (next), or through code without line information.
+      Result<uint64_t> ret = read_u64(*sp);
+      if (!ret) return ret.error();
+      Result<LiveStop> back = run_to(*ret, *old_sp, cancel);
+      if (!back) return back.error();
+      if (back->reason != LiveStop::Reason::kStep) return back;
+      regs = host_.target.registers(cpu_);
+      if (!regs) return regs.error();
+      pc = back->pc;
+      now = code_at(*pc);
+      line.reset();
+      if (now) line = now->binary->source_locations().line_range_at(now->file_address);
+    }
+    if (returned) return stop_here(LiveStop::Reason::kStep, *pc);  // out to the caller
+    if (!now || !line) continue;  // a thunk or entry code: step through
+    if (now->binary == code->binary && in_range(now->file_address)) continue;
+    size_t now_depth = now->binary->source_locations().inline_ranges_at(now->file_address).size();
+    if (over_calls && now->binary == code->binary && now_depth > depth) continue;  // inlined call
+    if (now->file_address == line->low || line->line != range->line || now_depth != depth ||
+        line->file != range->file) {
+      return stop_here(LiveStop::Reason::kStep, *pc);
+    }
+    // The middle of the same line elsewhere: it is still this line.
+    range = line;
+    code = now;
+  }
+  LiveStop stop = stop_here(LiveStop::Reason::kStepLimit, *pc);
+  stop.note =
+      sformat("stopped after %d single steps without reaching another line", kMaxSingleSteps);
+  return stop;
+}
+
+Result<LiveStop> LiveControl::finish(const std::atomic<bool>* cancel) {
+  Result<Registers> regs = host_.target.registers(cpu_);
+  if (!regs) return regs.error();
+  Result<uint64_t> pc = pc_of(*regs);
+  if (!pc) return pc.error();
+  std::optional<Code> code = code_at(*pc);
+  std::vector<InlineRange> chain;
+  if (code) chain = code->binary->source_locations().inline_ranges_at(code->file_address);
+  if (chain.size() > 1 && chain.front().inlined) {
+    // Out of an inlined call: step until pc leaves its code (calls from it
+    // are run over), which is its call site in the caller.
+    const InlineRange inner = chain.front();
+    auto inside = [&](uint64_t file_address) {
+      return std::any_of(inner.ranges.begin(), inner.ranges.end(), [&](const auto& r) {
+        return file_address >= r.first && file_address < r.second;
+      });
+    };
+    Binary* binary = code->binary;
+    for (int i = 0; i < kMaxSingleSteps; ++i) {
+      if (cancel && cancel->load()) return stop_here(LiveStop::Reason::kInterrupted, *pc);
+      std::optional<uint64_t> old_sp = regs->get(Reg::kRsp);
+      uint64_t old_pc = *pc;
+      regs = step_once();
+      if (!regs) return regs.error();
+      pc = pc_of(*regs);
+      if (!pc) return pc.error();
+      std::optional<uint64_t> sp = regs->get(Reg::kRsp);
+      if (old_sp && sp && *sp == *old_sp - 8) {
+        Result<uint64_t> ret = read_u64(*sp);
+        if (ret && *ret > old_pc && *ret <= old_pc + kMaxInstruction) {
+          Result<LiveStop> back = run_to(*ret, *old_sp, cancel);
+          if (!back) return back.error();
+          if (back->reason != LiveStop::Reason::kStep) return back;
+          regs = host_.target.registers(cpu_);
+          if (!regs) return regs.error();
+          pc = back->pc;
+        }
+      }
+      std::optional<Code> now = code_at(*pc);
+      if (!now || now->binary != binary || !inside(now->file_address)) {
+        LiveStop stop = stop_here(LiveStop::Reason::kFinish, *pc);
+        stop.note = "Run till exit from inlined " + inner.function;
+        return stop;
+      }
+    }
+    LiveStop stop = stop_here(LiveStop::Reason::kStepLimit, *pc);
+    stop.note =
+        sformat("still in %s after %d single steps", inner.function.c_str(), kMaxSingleSteps);
+    return stop;
+  }
+  // Out of a function: to frame #1's pc, with the stack back at frame #0's CFA.
+  Result<Backtrace> bt = host_.backtrace(cpu_);
+  if (!bt) return bt.error();
+  size_t concrete = 0;
+  while (concrete < bt->frames.size() && bt->frames[concrete].inlined) ++concrete;
+  if (concrete + 1 >= bt->frames.size() || bt->frames[concrete].cfa == 0 ||
+      bt->frames[concrete + 1].boundary) {
+    return Error("finish: the unwinder finds no caller to return to (" + bt->end_reason + ")");
+  }
+  const Frame& callee = bt->frames[concrete];
+  const Frame& caller = bt->frames[concrete + 1];
+  Result<LiveStop> back = run_to(caller.pc, callee.cfa, cancel);
+  if (!back) return back.error();
+  if (back->reason == LiveStop::Reason::kStep) {
+    back->reason = LiveStop::Reason::kFinish;
+    back->note = "Run till exit from " + callee.function;
+  }
+  return back;
+}
+
+}  // namespace seam::engine
