@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/arg_parser.h"
+#include "cli/live_commands.h"
 #include "cli/commands.h"
 #include "cli/prompt.h"
 #include "cli/session_printer.h"
@@ -449,6 +450,19 @@ Result<Invocation> parse_frame(ArgParser& parser, const std::vector<std::string>
                     }};
 }
 
+// Live commands (cli/live_commands.cpp): words[0] names the command.
+Result<Invocation> parse_live(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  parser.flag("", "--json", "print JSON", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (Result<void> ok = check_live_arguments(words.front(), *positional); !ok) return ok.error();
+  return Invocation{true, [json, name = words.front(), args = *positional](
+                              Session* session, std::ostream& out) -> Result<void> {
+                      return run_live_command(*session, name, args, out, json);
+                    }};
+}
+
 Result<Invocation> parse_help(ArgParser& parser, const std::vector<std::string>& words, bool json);
 
 constexpr CommandSpec kCommands[] = {
@@ -487,6 +501,27 @@ constexpr CommandSpec kCommands[] = {
      "N), numbered as bt numbers them: its source position, arguments, locals and\n"
      "the registers the unwinder recovered for it.",
      parse_frame},
+    {"break", "", "LOCATION", "live: a breakpoint at a function or FILE:LINE",
+     "LOCATION is a function (C name, C++ qualified name, Rust path) or FILE:LINE,\n"
+     "in the vmlinux and every module given with -s; gdb's addresses (past the\n"
+     "prologue, every inlined instance). Several addresses make one breakpoint.",
+     parse_live},
+    {"hbreak", "", "LOCATION", "live: a hardware breakpoint", "As break, with the stub's Z1.",
+     parse_live},
+    {"delete", "", "[N]", "live: delete breakpoint N, or every one", "", parse_live},
+    {"info", "", "breakpoints", "live: the breakpoints and their hits",
+     "Id, type, address, function, file:line and hit count.", parse_live},
+    {"continue", "", "", "live: let every vCPU run until a breakpoint or Ctrl-C",
+     "Prints where the guest stopped; bt then shows the stopped CPU's stack.", parse_live},
+    {"step", "", "", "live: to the next source line, entering calls",
+     "Entering an inlined call counts as entering: it stops at its first line.", parse_live},
+    {"next", "", "", "live: to the next source line of this frame",
+     "Steps over calls and inlined calls (same inline depth).", parse_live},
+    {"finish", "", "", "live: until the current function (or inlined call) returns",
+     "Out of an inlined call it stops at its call site.", parse_live},
+    {"stepi", "", "", "live: one instruction on the selected vCPU", "", parse_live},
+    {"regs", "", "", "live: the selected vCPU's registers", "", parse_live},
+    {"cpu", "", "[N]", "live: select the vCPU for regs, step and bt", "", parse_live},
     {"help", "", "[COMMAND]", "list the commands, or describe one", "", parse_help},
 };
 

@@ -510,6 +510,8 @@ void SessionPrinter::backtrace(const engine::Backtrace& bt, bool variables) {
   }
 }
 
+void SessionPrinter::frame_line(const engine::Frame& f) { print_frame_line(out_, f); }
+
 void SessionPrinter::backtraces(std::span<const engine::Backtrace> bts, bool variables) {
   if (json_) {
     JsonWriter json(out_);

@@ -52,6 +52,8 @@ class SessionPrinter {
   void backtraces(std::span<const engine::Backtrace> bts, bool variables = false);
   // `frame N`: the frame's line, its variables, and its known registers.
   void frame(const engine::Backtrace& bt, const engine::Frame& frame);
+  // One frame's line as bt prints it (live stops show where they are with it).
+  void frame_line(const engine::Frame& frame);
 
  private:
   std::ostream& out_;
