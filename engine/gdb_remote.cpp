@@ -202,10 +202,13 @@ void GdbRemote::drain() {
   input_pos_ = 0;
   suspect_ = false;
   pending_reply_.reset();
+  // What is already in flight (a stub answering the bad exchange after its
+  // garbage) arrives within moments: wait for the line to be quiet that long.
+  constexpr int kQuietMs = 50;
   char buffer[4096];
   for (;;) {
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 0) <= 0) return;
+    if (::poll(&p, 1, kQuietMs) <= 0) return;
     ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n == 0) {
       close();
