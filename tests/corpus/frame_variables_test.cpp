@@ -70,7 +70,7 @@ class FrameVariables : public testing::TestWithParam<const char*> {};
 
 TEST_P(FrameVariables, CrashedTaskMatchesGdb) {
   std::optional<Opened> opened = crashed_backtrace(GetParam(), true);
-  if (!opened) GTEST_SKIP() << "corpus not generated";
+  if (!opened) GTEST_FAIL() << "corpus not generated (samples/kernels/make-corpus.sh)";
   const Backtrace& bt = opened->bt;
 
   const Frame* panic = frame_named(bt, "panic");
@@ -129,7 +129,7 @@ TEST_P(FrameVariables, CrashedTaskMatchesGdb) {
 
 TEST_P(FrameVariables, OnlyWhenRequested) {
   std::optional<Opened> opened = crashed_backtrace(GetParam(), false);
-  if (!opened) GTEST_SKIP() << "corpus not generated";
+  if (!opened) GTEST_FAIL() << "corpus not generated (samples/kernels/make-corpus.sh)";
   for (const Frame& f : opened->bt.frames) {
     EXPECT_TRUE(f.args.empty() && f.locals.empty() && f.variables_error.empty());
   }

@@ -15,6 +15,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 
 SOURCE_DIR = Path(os.environ.get("SEAM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
@@ -34,6 +35,33 @@ def run(*args, input=None, check=True, timeout=300, env=None):
         raise AssertionError(f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip()}")
     return proc
 
+
+
+RUST_FIXTURE_DIR = SHARED_DIR / "fixtures" / "rust-kernel-6.1"
+
+
+@functools.lru_cache(maxsize=None)
+def rust_fixture_vmlinux():
+    """The Rust fixture kernel's vmlinux (../shared/fixtures/rust-kernel-6.1/vmlinux.xz),
+    unpacked into CACHE_DIR/fixtures/vmlinux-rust-6.1 on first use."""
+    target = CACHE_DIR / "fixtures" / "vmlinux-rust-6.1"
+    if target.exists():
+        return target
+    packed = RUST_FIXTURE_DIR / "vmlinux.xz"
+    if not packed.exists():
+        raise AssertionError(f"{packed} is missing: the Rust kernel fixture is not installed "
+                             f"beside the repository (see {RUST_FIXTURE_DIR}/README.md)")
+    require_tool("xz")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".vmlinux-", delete=False) as out:
+        try:
+            subprocess.run(["xz", "-dc", str(packed)], stdout=out, check=True, timeout=600)
+        except BaseException:
+            os.unlink(out.name)
+            raise
+    os.chmod(out.name, 0o644)
+    os.replace(out.name, target)
+    return target
 
 def seam(*args, **kwargs):
     return run(SEAM, *args, **kwargs)

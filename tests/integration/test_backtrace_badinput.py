@@ -35,7 +35,7 @@ def program_headers(path):
         phoff, = struct.unpack_from("<Q", header, 0x20)
         phentsize, phnum = struct.unpack_from("<HH", header, 0x36)
         if phnum == 0xFFFF:
-            raise unittest.SkipTest(f"{path}: PN_XNUM program headers")
+            raise AssertionError(f"{path}: PN_XNUM program headers are not handled here")
         f.seek(phoff)
         table = f.read(phentsize * phnum)
     return [struct.unpack_from("<IIQQQQQQ", table, i * phentsize) for i in range(phnum)]

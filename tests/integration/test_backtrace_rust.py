@@ -8,16 +8,13 @@ Checked against the kernel's own Call Trace on the serial console and against cr
 (its raw `_R...` names demangled by rustfilt): the whole chain from the panic through the ud2
 exception boundary down to user space, every Rust frame demangled, language rust, with file:line.
 """
-import json
 import re
-import shutil
 import subprocess
 import unittest
 
 import seamtest as st
 
 FIXTURE = st.SHARED_DIR / "fixtures" / "rust-kernel-6.1"
-VMLINUX = st.CACHE_DIR / "fixtures" / "vmlinux-rust-6.1"
 DUMPS = st.CACHE_DIR / "fixtures" / "rust-kernel-6.1"
 KO = FIXTURE / "rust_crashme.ko"
 
@@ -48,8 +45,10 @@ def rustfilt(lines):
 class RustBacktraceTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        global VMLINUX
+        VMLINUX = st.rust_fixture_vmlinux()
         if not FIXTURE.is_dir():
-            raise unittest.SkipTest(f"{FIXTURE} is not here")
+            raise AssertionError(f"{FIXTURE} is not here: the shared fixtures are needed")
         for path in (VMLINUX, KO, DUMPS / "vmcore.elf-paging", DUMPS / "serial.log"):
             if not path.exists():
                 raise AssertionError(f"{path} is missing: run samples/kernels/make_rust_dump.py "
@@ -165,9 +164,7 @@ class RustBacktraceTest(unittest.TestCase):
         self.assertRegex(text.stdout, r"args: +a: &rust_crashme::Item = 0x[0-9a-f]+: Item \{")
 
     def test_matches_crash(self):
-        crash = shutil.which("crash")
-        if not crash:
-            self.skipTest("crash is not installed")
+        crash = st.require_tool("crash")
         proc = subprocess.run([crash, "-s", str(VMLINUX), str(DUMPS / "vmcore.elf-paging")],
                               input="bt\nquit\n", capture_output=True, text=True, timeout=300)
         entries = re.findall(r"^\s*#\d+ \[[0-9a-f]+\] (\S+) at ([0-9a-f]+)", proc.stdout, re.M)

@@ -12,14 +12,13 @@ Then the Rust fixture kernel (vmlinux-rust-6.1 and rust_crashme.ko, when
 present): `rust_crashme::compare_cb` and `sort_r`, compared as SYMBOL+OFFSET
 (gdb places a .ko's sections elsewhere than Seam does).
 """
-import functools
 import os
 import re
 import unittest
 from pathlib import Path
 
 import seamtest as st
-from seamtest import BUILD_DIR, CACHE_DIR, SHARED_DIR, sample
+from seamtest import BUILD_DIR, SHARED_DIR, sample
 
 TOOL = os.environ.get("SEAM_RESOLVE_LOCATION", str(BUILD_DIR / "tests" / "seam_resolve_location"))
 BINARIES = ["mixed-gcc-v0", "mixed-clang-v0", "mixed-gcc-legacy"]
@@ -120,7 +119,7 @@ class SampleBreakpoints(unittest.TestCase):
 
 
 def rust_kernel_files():
-    vmlinux = CACHE_DIR / "fixtures" / "vmlinux-rust-6.1"
+    vmlinux = st.rust_fixture_vmlinux()
     module = SHARED_DIR / "fixtures" / "rust-kernel-6.1" / "rust_crashme.ko"
     return vmlinux, module
 
@@ -137,13 +136,13 @@ class RustKernelBreakpoints(unittest.TestCase):
     def test_module(self):
         _, module = rust_kernel_files()
         if not module.exists():
-            self.skipTest(f"{module} is missing")
+            self.fail(f"{module} is missing")
         self.compare(module, ["rust_crashme::compare_cb"], symbols=True)
 
     def test_vmlinux(self):
         vmlinux, _ = rust_kernel_files()
         if not vmlinux.exists():
-            self.skipTest(f"{vmlinux} is missing")
+            self.fail(f"{vmlinux} is missing (unpacked by the tests' setup)")
         self.compare(vmlinux, ["sort_r", "do_one_initcall", "kernel::print::call_printk",
                                "lib/sort.c:200", "lib/sort.c:150", "lib/sort.c:100",
                                "kernel/panic.c:300"], symbols=False)

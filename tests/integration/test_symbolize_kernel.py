@@ -29,7 +29,6 @@ import functools
 import os
 import random
 import subprocess
-import tempfile
 import unittest
 
 import seamtest as st
@@ -51,27 +50,8 @@ DEBIAN_UNITS = 25
 EU_DEBIAN_ADDRESSES = 600
 
 
-@functools.lru_cache(maxsize=None)
 def fixture_vmlinux():
-    """The fixture's vmlinux, unpacked into the cache on first use."""
-    target = CACHE_DIR / "fixtures" / "vmlinux-rust-6.1"
-    if target.exists():
-        return target
-    packed = FIXTURE_DIR / "vmlinux.xz"
-    if not packed.exists():
-        raise AssertionError(f"{packed} is missing: the Rust kernel fixture is not installed "
-                             f"beside the repository (see {FIXTURE_DIR}/README.md)")
-    st.require_tool("xz")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".vmlinux-", delete=False) as out:
-        try:
-            subprocess.run(["xz", "-dc", str(packed)], stdout=out, check=True, timeout=600)
-        except BaseException:
-            os.unlink(out.name)
-            raise
-    os.chmod(out.name, 0o644)
-    os.replace(out.name, target)
-    return target
+    return st.rust_fixture_vmlinux()
 
 
 def rust_unit(name):

@@ -37,7 +37,7 @@ class ValueFormatTest : public ::testing::Test {
     binary_ = nullptr;
   }
   void SetUp() override {
-    if (binary_ == nullptr) GTEST_SKIP() << "no " << samples_binary() << " (samples not built)";
+    if (binary_ == nullptr) GTEST_FAIL() << "no " << samples_binary() << " (samples not built)";
   }
 
   std::string value(const std::string& name, engine::ValueFormatOptions options = {}) {
@@ -219,7 +219,9 @@ TEST(ValueFormatKernelTest, InitTaskAndBanner) {
   std::string vmlinux = std::string(home ? home : "") +
                         "/.cache/seam/kernels/6.1.0-56-cloud-amd64/usr/lib/debug/boot/"
                         "vmlinux-6.1.0-56-cloud-amd64";
-  if (!std::filesystem::exists(vmlinux)) GTEST_SKIP() << "no " << vmlinux;
+  if (!std::filesystem::exists(vmlinux)) {
+    GTEST_FAIL() << "no " << vmlinux << " (scripts/fetch-debian-kernel.sh)";
+  }
   auto binary = Binary::open(vmlinux, {});
   ASSERT_TRUE(binary) << binary.error().message();
   test::BinaryValueReader reader(**binary);
