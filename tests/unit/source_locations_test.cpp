@@ -15,7 +15,7 @@ namespace seam {
 namespace {
 
 std::unique_ptr<Binary> open_sample(const std::string& name) {
-  std::string path = std::string(SEAM_BUILD_DIR) + "/samples/" + name;
+  std::string path = std::string(SEAM_SAMPLES_DIR) + "/" + name;
   if (!std::filesystem::exists(path)) return nullptr;
   Result<std::unique_ptr<Binary>> binary = Binary::open(path, {});
   return binary ? std::move(*binary) : nullptr;

@@ -18,7 +18,7 @@ namespace seam {
 namespace {
 
 std::string samples_binary() {
-  return std::string(SEAM_BUILD_DIR) + "/samples/values";
+  return std::string(SEAM_SAMPLES_DIR) + "/values";
 }
 
 class ValueFormatTest : public ::testing::Test {
