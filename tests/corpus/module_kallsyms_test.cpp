@@ -71,7 +71,9 @@ TEST_F(ModuleKallsymsTest, SeamCrashAsTheKernelPrintedIt) {
   // Sorted, and every lookup lands in the symbol it starts.
   for (size_t i = 0; i < table->symbols().size(); ++i) {
     const KallsymsSymbol& s = table->symbols()[i];
-    if (i > 0) EXPECT_LE(table->symbols()[i - 1].address, s.address);
+    if (i > 0) {
+      EXPECT_LE(table->symbols()[i - 1].address, s.address);
+    }
     auto match = table->lookup(s.address);
     ASSERT_TRUE(match) << s.name;
     EXPECT_EQ(match->symbol->address, s.address);
