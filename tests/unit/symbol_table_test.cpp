@@ -100,7 +100,9 @@ TEST(SymbolTableTest, BinaryResolvesNamesAndReadsItsSections) {
   EXPECT_FALSE(binary->read_string_at(0x10, 8));
 
   std::optional<std::string> id = binary->build_id();
-  if (id) EXPECT_EQ(id->find_first_not_of("0123456789abcdef"), std::string::npos);
+  if (id) {
+    EXPECT_EQ(id->find_first_not_of("0123456789abcdef"), std::string::npos);
+  }
 }
 
 }  // namespace
