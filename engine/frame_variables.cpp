@@ -34,8 +34,8 @@ struct Group {
 
 class Frames {
  public:
-  Frames(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules)
-      : bt_(bt), kernel_(kernel) {
+  Frames(Backtrace& bt, const FrameCodeOf& code_of, const MemoryReader& read)
+      : bt_(bt), read_(read) {
     for (size_t i = 0; i < bt.frames.size();) {
       Group g;
       g.first = i;
@@ -46,13 +46,9 @@ class Frames {
       // The first frame and frames after an exception boundary are where the
       // CPU was; the others are return addresses, looked up one byte back.
       g.exact = groups_.empty() || f.boundary;
-      if (f.module == "vmlinux") {
-        g.binary = &kernel.vmlinux();
-        g.bias = static_cast<int64_t>(f.pc - kernel.to_link(f.pc));
-      } else {
-        for (const CodeModule& m : modules) {
-          if (m.name == f.module) g.binary = m.binary;
-        }
+      if (std::optional<FrameCode> code = code_of(f)) {
+        g.binary = code->binary;
+        g.bias = code->bias;
       }
       g.lookup = (g.exact ? f.pc : f.pc - 1) - static_cast<uint64_t>(g.bias);
       groups_.push_back(g);
@@ -61,12 +57,13 @@ class Frames {
 
   const std::vector<Group>& groups() const { return groups_; }
   Backtrace& backtrace() { return bt_; }
-  KernelMemory& memory() { return kernel_.memory(); }
-  LinuxKernel& kernel() { return kernel_; }
+  Result<void> read(uint64_t address, std::span<std::byte> out) const {
+    return read_(address, out);
+  }
 
  private:
   Backtrace& bt_;
-  LinuxKernel& kernel_;
+  const MemoryReader& read_;
   std::vector<Group> groups_;
 };
 
@@ -85,7 +82,7 @@ class KernelFrameState final : public FrameState {
     return frame().cfa;
   }
   Result<void> read_memory(uint64_t address, std::span<std::byte> out) const override {
-    return frames_.memory().read(address, out);
+    return frames_.read(address, out);
   }
   int64_t address_bias() const override { return frames_.groups()[group_].bias; }
 
@@ -209,8 +206,25 @@ Language language_of(const Frame& frame) {
 }  // namespace
 
 void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules) {
-  Frames frames(bt, kernel, modules);
+  FrameCodeOf code_of = [&](const Frame& f) -> std::optional<FrameCode> {
+    if (f.module == "vmlinux") {
+      return FrameCode{&kernel.vmlinux(), static_cast<int64_t>(f.pc - kernel.to_link(f.pc))};
+    }
+    for (const CodeModule& m : modules) {
+      if (m.name == f.module && m.binary) return FrameCode{m.binary, 0};
+    }
+    return std::nullopt;
+  };
+  MemoryReader read = [&](uint64_t address, std::span<std::byte> out) {
+    return kernel.memory().read(address, out);
+  };
   KernelValueReader reader(kernel, modules, bt.task.address);
+  fill_frame_variables(bt, code_of, read, reader);
+}
+
+void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const MemoryReader& read,
+                          ValueReader& reader) {
+  Frames frames(bt, code_of, read);
   for (size_t g = 0; g < frames.groups().size(); ++g) {
     const Group& group = frames.groups()[g];
     auto fail = [&](const std::string& why) {

@@ -13,15 +13,30 @@
 // callee-saved register, or the value its DW_TAG_call_site passed.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <span>
 
 #include "engine/linux_kernel.h"
 #include "engine/session.h"
 #include "engine/stack_trace.h"
+#include "engine/value_format.h"
 
 namespace seam::engine {
 
 // Fills args, locals or variables_error of every frame of `bt`.
 void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules);
+
+// The same for any program (a bare-metal kernel): `code_of` names the binary
+// of a frame (and runtime - file address), `read` the memory frames' locations
+// point into, `reader` what values print through (pointed-to strings, symbols).
+struct FrameCode {
+  Binary* binary = nullptr;
+  int64_t bias = 0;
+};
+using FrameCodeOf = std::function<std::optional<FrameCode>(const Frame&)>;
+using MemoryReader = std::function<Result<void>(uint64_t address, std::span<std::byte> out)>;
+void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const MemoryReader& read,
+                          ValueReader& reader);
 
 }  // namespace seam::engine

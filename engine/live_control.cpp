@@ -31,17 +31,9 @@ LiveControl::LiveControl(Host host) : host_(std::move(host)) {
 }
 
 std::optional<LiveControl::Code> LiveControl::code_at(uint64_t pc) {
-  Binary& vmlinux = host_.kernel.vmlinux();
-  uint64_t link = host_.kernel.to_link(pc);
-  Result<uint64_t> text = vmlinux.symbol_address("_text");
-  Result<uint64_t> end = vmlinux.symbol_address("_etext");
-  if (text && end && link >= *text && link < *end) return Code{&vmlinux, link};
-  for (const CodeModule& m : host_.modules()) {
-    // A module's .ko is loaded at the kernel's section addresses: its file
-    // addresses are runtime addresses.
-    if (m.binary && pc >= m.base && pc < m.base + m.size) return Code{m.binary, pc};
-  }
-  return std::nullopt;
+  std::optional<CodeImage> image = host_.code_at(pc);
+  if (!image || !image->binary) return std::nullopt;
+  return Code{image->binary, pc - static_cast<uint64_t>(image->bias)};
 }
 
 Result<const LiveBreakpoint*> LiveControl::add_breakpoint(std::string_view location,
@@ -50,20 +42,18 @@ Result<const LiveBreakpoint*> LiveControl::add_breakpoint(std::string_view locat
   b.type = type;
   b.location = std::string(location);
   std::string first_error;
-  auto add = [&](Binary& binary, const std::string& module, bool runtime) {
-    Result<std::vector<BreakpointLocation>> at = binary.source_locations().resolve(location);
+  for (const CodeImage& image : host_.images()) {
+    if (!image.binary) continue;
+    Result<std::vector<BreakpointLocation>> at = image.binary->source_locations().resolve(location);
     if (!at) {
       if (first_error.empty()) first_error = at.error().message();
-      return;
+      continue;
     }
     for (const BreakpointLocation& l : *at) {
-      uint64_t address = runtime ? l.address : host_.kernel.to_runtime(l.address);
-      b.sites.push_back({address, l.function, l.file, static_cast<int>(l.line), module, l.inlined});
+      uint64_t address = l.address + static_cast<uint64_t>(image.bias);
+      b.sites.push_back(
+          {address, l.function, l.file, static_cast<int>(l.line), image.module, l.inlined});
     }
-  };
-  add(host_.kernel.vmlinux(), "vmlinux", false);
-  for (const CodeModule& m : host_.modules()) {
-    if (m.binary) add(*m.binary, m.name, true);
   }
   if (b.sites.empty()) {
     return Error("no code at '" + std::string(location) + "'" +
@@ -339,8 +329,13 @@ Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>
     if (now) line = now->binary->source_locations().line_range_at(now->file_address);
     if (called) {
       if (!over_calls && line) {
-        LiveStop stop = stop_here(LiveStop::Reason::kStep, *pc);
-        return stop;  // entered a function with line information: its first line
+        // Entered a function with line information: its first line, past
+        // the prologue as gdb stops there.
+        Result<Registers> past = past_prologue(*now, *regs);
+        if (!past) return past.error();
+        Result<uint64_t> at = pc_of(*past);
+        if (!at) return at.error();
+        return stop_here(LiveStop::Reason::kStep, *at);
       }
       // Over the call (next), or through code without line information.
       Result<uint64_t> ret = read_u64(*sp);
@@ -372,6 +367,39 @@ Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>
   stop.note =
       sformat("stopped after %d single steps without reaching another line", kMaxSingleSteps);
   return stop;
+}
+
+// gdb's `step` into a function stops where a breakpoint on the function
+// would (SourceLocations' prologue logic: prologue_end, LLVM's second row...):
+// single-step there, unless the prologue leaves the function (a call).
+Result<Registers> LiveControl::past_prologue(const Code& entered, Registers regs) {
+  SourceLocations& locations = entered.binary->source_locations();
+  std::vector<InlineRange> chain = locations.inline_ranges_at(entered.file_address);
+  if (chain.empty() || chain.back().entry != entered.file_address) return regs;
+  const InlineRange& function = chain.back();
+  auto inside = [&](uint64_t file_address) {
+    return std::any_of(function.ranges.begin(), function.ranges.end(), [&](const auto& r) {
+      return file_address >= r.first && file_address < r.second;
+    });
+  };
+  Result<std::vector<BreakpointLocation>> at = locations.resolve(function.function);
+  if (!at) return regs;
+  std::optional<uint64_t> target;
+  for (const BreakpointLocation& l : *at) {
+    if (!l.inlined && inside(l.address)) target = l.address;
+  }
+  if (!target || *target == entered.file_address) return regs;
+  uint64_t bias = *pc_of(regs) - entered.file_address;
+  constexpr int kMaxPrologueSteps = 64;
+  for (int i = 0; i < kMaxPrologueSteps; ++i) {
+    Result<Registers> next = step_once();
+    if (!next) return next.error();
+    regs = *next;
+    Result<uint64_t> pc = pc_of(regs);
+    if (!pc) return pc.error();
+    if (*pc == *target + bias || !inside(*pc - bias)) break;
+  }
+  return regs;
 }
 
 Result<LiveStop> LiveControl::finish(const std::atomic<bool>* cancel) {

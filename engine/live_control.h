@@ -26,9 +26,8 @@
 #include <vector>
 
 #include "engine/gdbstub_target.h"
-#include "engine/linux_kernel.h"
 #include "engine/session.h"
-#include "engine/stack_trace.h"
+#include "symbolizer/binary.h"
 #include "symbolizer/result.h"
 
 namespace seam::engine {
@@ -42,6 +41,13 @@ struct BreakpointSite {
   int line = 0;
   std::string module;  // "vmlinux" or the module's name
   bool inlined = false;
+};
+
+// A binary with debug info as the guest runs it: runtime = file address + bias.
+struct CodeImage {
+  std::string module;  // "vmlinux", a module's name, the ELF's file name
+  Binary* binary = nullptr;
+  int64_t bias = 0;
 };
 
 struct LiveBreakpoint {
@@ -63,12 +69,16 @@ struct LiveStop {
 
 class LiveControl {
  public:
-  // What the session lends: the target, the kernel model, the modules' code
-  // (placed .ko files), its caches to drop and its backtraces.
+  // What the session lends: the target, its code (the binaries with debug
+  // info and where they are placed), its caches to drop and its backtraces.
+  // A Linux session lends the vmlinux and the modules' .ko files, a bare one
+  // its ELF.
   struct Host {
     GdbstubTarget& target;
-    LinuxKernel& kernel;
-    std::function<std::vector<CodeModule>()> modules;
+    // The binary whose code holds the runtime address `pc`.
+    std::function<std::optional<CodeImage>(uint64_t pc)> code_at;
+    // Every binary breakpoint locations resolve in.
+    std::function<std::vector<CodeImage>()> images;
     // `modules`: the module list too (on continue: one may have been loaded).
     std::function<void(bool modules)> drop_caches;
     std::function<Result<Backtrace>(int cpu)> backtrace;
@@ -102,6 +112,7 @@ class LiveControl {
   Result<void> step_over_breakpoints();
   Result<LiveStop> run_to(uint64_t address, uint64_t sp, const std::atomic<bool>* cancel);
   Result<LiveStop> step_line(bool over_calls, const std::atomic<bool>* cancel);
+  Result<Registers> past_prologue(const Code& entered, Registers regs);
   LiveStop stop_here(LiveStop::Reason reason, uint64_t pc);
   std::optional<int> breakpoint_at(uint64_t address) const;
   bool is_site(uint64_t address) const { return breakpoint_at(address).has_value(); }

@@ -10,11 +10,12 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/bare_session.h"
 #include "engine/frame_variables.h"
 #include "engine/kernel_modules.h"
 #include "engine/kernel_tasks.h"
-#include "engine/live_control.h"
 #include "engine/linux_kernel.h"
+#include "engine/live_control.h"
 #include "engine/module_kallsyms.h"
 #include "engine/printk_log.h"
 #include "engine/session_target.h"
@@ -66,9 +67,12 @@ struct LoadedModule {
 
 class KernelSession final : public Session {
  public:
+  // `vmlinux`: the -s vmlinux already opened (null: found from the dump's release).
   static Result<std::unique_ptr<Session>> open(const SessionOptions& options,
-                                               std::unique_ptr<SessionTarget> opened) {
+                                               std::unique_ptr<SessionTarget> opened,
+                                               std::unique_ptr<Binary> vmlinux) {
     std::unique_ptr<KernelSession> session(new KernelSession(options, std::move(opened)));
+    session->vmlinux_ = std::move(vmlinux);
     if (auto ok = session->load(); !ok) return ok.error();
     return std::unique_ptr<Session>(std::move(session));
   }
@@ -316,10 +320,15 @@ class KernelSession final : public Session {
     auto* gdbstub = dynamic_cast<GdbstubTarget*>(target_);
     if (!gdbstub || !kernel_) return nullptr;
     live_ = std::make_unique<LiveControl>(LiveControl::Host{
-        *gdbstub, *kernel_,
+        *gdbstub, [this](uint64_t pc) { return code_image_at(pc); },
         [this] {
+          std::vector<CodeImage> images{
+              {"vmlinux", vmlinux_.get(), static_cast<int64_t>(kernel_->kaslr_offset())}};
           (void)load_modules();
-          return code_modules();
+          for (const LoadedModule& m : modules_) {
+            if (m.binary) images.push_back({m.info.name, m.binary.get(), 0});
+          }
+          return images;
         },
         [this](bool modules) { drop_caches(modules); },
         [this](int cpu) { return backtrace({.cpu = cpu}); }});
@@ -344,7 +353,9 @@ class KernelSession final : public Session {
   Result<void> load() {
     for (const std::string& w : opened_->warnings()) warnings_.push_back(w);
     std::string vmlinux_path = options_.vmlinux;
-    if (vmlinux_path.empty()) {
+    if (vmlinux_) {
+      // Opened by Session::open to tell a Linux kernel from a bare one.
+    } else if (vmlinux_path.empty()) {
       std::string release;
       if (auto text = target_->vmcoreinfo()) release = Vmcoreinfo::parse(*text).release();
       auto found = find_vmlinux(release);
@@ -356,9 +367,11 @@ class KernelSession final : public Session {
       }
       vmlinux_path = *found;
     }
-    Result<std::unique_ptr<Binary>> vmlinux = Binary::open(vmlinux_path, LoadOptions{});
-    if (!vmlinux) return vmlinux.error();
-    vmlinux_ = std::move(*vmlinux);
+    if (!vmlinux_) {
+      Result<std::unique_ptr<Binary>> vmlinux = Binary::open(vmlinux_path, LoadOptions{});
+      if (!vmlinux) return vmlinux.error();
+      vmlinux_ = std::move(*vmlinux);
+    }
     for (const std::string& w : vmlinux_->warnings()) warnings_.push_back(w);
     Result<std::unique_ptr<LinuxKernel>> kernel =
         LinuxKernel::open(*target_, *vmlinux_, KernelOpenOptions{options_.ignore_vmcoreinfo});
@@ -459,6 +472,23 @@ class KernelSession final : public Session {
     return start && end && link >= *start && link < *end;
   }
 
+  // The binary holding a runtime pc: the vmlinux's text, else a module
+  // with its .ko (placed where the kernel loaded it: no bias).
+  std::optional<CodeImage> code_image_at(uint64_t pc) {
+    uint64_t link = kernel_->to_link(pc);
+    Result<uint64_t> text = vmlinux_->symbol_address("_text");
+    Result<uint64_t> end = vmlinux_->symbol_address("_etext");
+    if (text && end && link >= *text && link < *end) {
+      return CodeImage{"vmlinux", vmlinux_.get(), static_cast<int64_t>(pc - link)};
+    }
+    (void)load_modules();
+    for (const LoadedModule& m : modules_) {
+      if (m.binary && pc >= m.info.base && pc < m.info.base + m.info.size)
+        return CodeImage{m.info.name, m.binary.get(), 0};
+    }
+    return std::nullopt;
+  }
+
   // The modules as the unwinder sees them: their code, their .ko, or else
   // their kallsyms for names.
   std::vector<CodeModule> code_modules() {
@@ -524,7 +554,17 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
       options.gdbstub.empty() ? open_vmcore_session_target(options.vmcore)
                               : open_gdbstub_session_target(options.gdbstub);
   if (!opened) return opened.error();
-  return KernelSession::open(options, std::move(*opened));
+  std::unique_ptr<Binary> elf;
+  if (!options.vmlinux.empty()) {
+    Result<std::unique_ptr<Binary>> binary = Binary::open(options.vmlinux, LoadOptions{});
+    if (!binary) return binary.error();
+    elf = std::move(*binary);
+    // No kernel model without Linux's own symbols: a bare-metal kernel.
+    if (!elf->symbol_address("linux_banner") && !elf->symbol_address("init_task")) {
+      return open_bare_session(options, std::move(*opened), std::move(elf));
+    }
+  }
+  return KernelSession::open(options, std::move(*opened), std::move(elf));
 }
 
 }  // namespace seam::engine

@@ -2,6 +2,8 @@
 // unwind_next_frame) over a dump, with a frame-pointer fallback.
 #include "engine/stack_trace.h"
 
+#include "engine/unwind_step.h"
+
 #include <algorithm>
 
 #include "symbolizer/demangle.h"
@@ -51,11 +53,6 @@ struct StackTracer::ModuleOrc {
   uint64_t init_base = 0, init_size = 0;
   std::optional<OrcTable> table;
   std::string error;
-};
-
-struct StackTracer::CfiNext {
-  Registers registers;
-  uint64_t cfa = 0;
 };
 
 struct StackTracer::CfiCache {
@@ -272,7 +269,6 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
                              bool exact, const std::string& unwound_by, bool boundary,
                              const std::string& boundary_kind) {
   uint64_t pc = regs.get(Reg::kRip).value_or(0);
-  uint64_t sp = regs.get(Reg::kRsp).value_or(0);
   uint64_t lookup = exact ? pc : pc - 1;
   Symbolized symbolized;
   std::string module;
@@ -302,36 +298,8 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
       }
     }
   }
-  size_t first = bt.frames.size();
-  for (const SourceFrame& sf : symbolized.frames) {
-    Frame f;
-    f.pc = pc;
-    f.sp = sp;
-    f.cfa = cfa.value_or(0);
-    f.function = sf.function + sf.suffix;
-    f.linkage_name = sf.linkage_name;
-    f.language = std::string(language_name(sf.language));
-    f.module = module;
-    f.file = sf.file;
-    f.line = static_cast<int>(sf.line);
-    f.column = static_cast<int>(sf.column);
-    f.inlined = sf.inlined;
-    if (!sf.inlined && sf.function_start) f.offset = pc - (sf.function_start + start_runtime_delta);
-    f.unwound_by = unwound_by;
-    f.registers = regs;
-    bt.frames.push_back(std::move(f));
-  }
-  if (bt.frames.size() == first) {
-    Frame f;
-    f.pc = pc;
-    f.sp = sp;
-    f.cfa = cfa.value_or(0);
-    f.module = module;
-    f.unwound_by = unwound_by;
-    f.registers = regs;
-    bt.frames.push_back(std::move(f));
-  }
-  for (size_t i = first; i < bt.frames.size(); ++i) bt.frames[i].index = static_cast<int>(i);
+  size_t first = append_symbolized_frames(
+      bt, symbolized, {&regs, cfa, module, static_cast<int64_t>(start_runtime_delta), unwound_by});
   if (boundary) {
     Frame& f = bt.frames[first];
     f.boundary = true;
@@ -383,70 +351,13 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
     std::string open_error;
     const CfiTable* cfi = binary ? cfi_of(binary, open_error) : nullptr;
     if (!cfi) return std::nullopt;
-    Result<CfiRow> row = cfi->row(file_address);
-    if (!row) return std::nullopt;
-    std::string where = "CFI (" + row->section + ") at " + hex(pc);
-    if (row->cfa.kind != CfiCfa::kRegOffset || row->cfa.reg < 0 ||
-        row->cfa.reg > kDwarfReturnAddress) {
-      cfi_error = where + ": " +
-                  (row->cfa.unsupported.empty() ? "unusable CFA rule" : row->cfa.unsupported);
-      return std::nullopt;
-    }
-    std::optional<uint64_t> base = current.get(static_cast<Reg>(row->cfa.reg));
-    if (!base) {
-      cfi_error = where + ": the CFA needs " +
-                  std::string(reg_name(static_cast<Reg>(row->cfa.reg))) + ", which is not known";
-      return std::nullopt;
-    }
-    CfiNext result;
-    result.cfa = *base + static_cast<uint64_t>(row->cfa.offset);
-    // The caller's value of one register; false (and cfi_error) when its
-    // save slot cannot be read. Undefined and unsupported rules leave it unknown.
-    auto recover = [&](int regno, Reg into) -> bool {
-      CfiRule rule = row->rule(regno);
-      switch (rule.kind) {
-        case CfiRule::kSameValue:
-          if (auto v = current.get(into)) result.registers.set(into, *v);
-          return true;
-        case CfiRule::kOffset: {
-          auto v = read_stack(result.cfa + static_cast<uint64_t>(rule.offset));
-          if (!v) {
-            cfi_error = where + ": " + read_error;
-            return false;
-          }
-          result.registers.set(into, *v);
-          return true;
-        }
-        case CfiRule::kValOffset:
-          result.registers.set(into, result.cfa + static_cast<uint64_t>(rule.offset));
-          return true;
-        case CfiRule::kRegister:
-          if (rule.reg >= 0 && rule.reg <= kDwarfReturnAddress) {
-            if (auto v = current.get(static_cast<Reg>(rule.reg))) result.registers.set(into, *v);
-          }
-          return true;
-        case CfiRule::kUndefined:
-        case CfiRule::kUnsupported: return true;
-      }
-      return true;
-    };
-    if (!recover(row->return_address_register, Reg::kRip)) return std::nullopt;
-    if (!result.registers.get(Reg::kRip)) {
-      CfiRule ra = row->rule(row->return_address_register);
-      cfi_error = where + ": no return address (" +
-                  (ra.kind == CfiRule::kUnsupported ? ra.unsupported : std::string("undefined")) +
-                  ")";
-      return std::nullopt;
-    }
-    // The caller's sp is the CFA unless the row says otherwise.
-    result.registers.set(Reg::kRsp, result.cfa);
-    if (row->rule(kDwarfRsp).kind != CfiRule::kUndefined && !recover(kDwarfRsp, Reg::kRsp)) {
-      return std::nullopt;
-    }
-    for (Reg r : {Reg::kRbx, Reg::kRbp, Reg::kR12, Reg::kR13, Reg::kR14, Reg::kR15}) {
-      if (!recover(static_cast<int>(r), r)) return std::nullopt;
-    }
-    return result;
+    CfiStepResult step = cfi_unwind_step(*cfi, file_address, current, [&](uint64_t address) {
+      std::optional<uint64_t> value = read_stack(address);
+      if (!value) return Result<uint64_t>(Error(read_error));
+      return Result<uint64_t>(*value);
+    });
+    cfi_error = step.error;
+    return step.next;
   };
 
   bool exact = first_is_exact;

@@ -32,6 +32,7 @@
 #include "engine/module_kallsyms.h"
 #include "engine/registers.h"
 #include "engine/session.h"
+#include "engine/unwind_step.h"
 #include "symbolizer/binary.h"
 #include "symbolizer/cfi.h"
 #include "symbolizer/orc_table.h"
@@ -48,8 +49,6 @@ struct CodeModule {
   // when there is no .ko (null if none).
   const ModuleKallsyms* kallsyms = nullptr;
 };
-
-inline constexpr int kMaxFrames = 512;
 
 class StackTracer {
  public:
@@ -74,7 +73,6 @@ class StackTracer {
   };
   struct ModuleOrc;
   struct CfiCache;
-  struct CfiNext;
 
   Result<void> open_vmlinux_orc();
   std::vector<Stack> stacks_of(uint64_t task, int cpu, std::vector<std::string>& notes);
