@@ -244,6 +244,16 @@ Result<void> check_live_arguments(std::string_view command, const std::vector<st
 
 Result<void> run_live_command(engine::Session& session, std::string_view command,
                               const std::vector<std::string>& args, std::ostream& out, bool json) {
+  if (command == "regs" && !session.live()) {
+    // A dump: the registers it holds for the CPU bt shows (the crashed one),
+    // as the first frame of its stack has them.
+    Result<engine::Backtrace> bt = session.backtrace({});
+    if (!bt) return bt.error().context("regs");
+    if (bt->frames.empty())
+      return Error("regs: the dump has no registers for CPU " + std::to_string(bt->cpu));
+    print_registers(bt->frames.front().registers, bt->cpu, out, json);
+    return {};
+  }
   Result<LiveControl*> got = live_of(session);
   if (!got) return got.error();
   LiveControl& live = **got;
