@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "symbolizer/printf_format.h"
@@ -56,6 +59,12 @@ GdbRemote::GdbRemote(std::string address, std::string host, std::string port,
 
 GdbRemote::~GdbRemote() {
   close();
+  // An opt-in report for bench/live_bench.py: how chatty a whole command was.
+  if (const char* want = std::getenv("SEAM_RSP_STATS"); want && std::string_view(want) == "1") {
+    std::fprintf(stderr,
+                 "rsp: %" PRIu64 " packets, %" PRIu64 " bytes sent, %" PRIu64 " bytes received\n",
+                 stats_.packets_sent, stats_.bytes_sent, stats_.bytes_received);
+  }
 }
 
 Result<std::unique_ptr<GdbRemote>> GdbRemote::connect(const std::string& address,
@@ -224,6 +233,7 @@ Result<void> GdbRemote::write_all(std::string_view bytes, Clock::time_point dead
     ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
+      stats_.bytes_sent += static_cast<uint64_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -255,6 +265,7 @@ Result<char> GdbRemote::read_byte(Clock::time_point deadline, const std::string&
     char buffer[65536];
     ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
     if (n == 0) return closed("while waiting for " + what);
+    if (n > 0) stats_.bytes_received += static_cast<uint64_t>(n);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       if (errno == ECONNRESET) return closed("while waiting for " + what);
@@ -273,6 +284,7 @@ Result<void> GdbRemote::send_packet(std::string_view payload, const std::string&
   Clock::time_point deadline = Clock::now() + options_.timeout;
   for (int attempt = 0; attempt <= options_.retries; ++attempt) {
     if (auto ok = write_all(wire, deadline, what); !ok) return ok;
+    ++stats_.packets_sent;
     for (;;) {
       Result<char> ack = read_byte(deadline, "the acknowledgement of " + what);
       if (!ack) return ack.error();

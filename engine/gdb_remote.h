@@ -15,6 +15,10 @@
 //
 // Acknowledgement mode is kept (QEMU 7.2 has no QStartNoAckMode): each packet
 // is resent on '-'. Console output (`O` packets) is gathered for monitor().
+//
+// Traffic is counted (stats()); with SEAM_RSP_STATS=1 in the environment the
+// client prints "rsp: N packets, B bytes sent, R bytes received" to stderr
+// when it is destroyed, for benchmarks that compare it with gdb's.
 #pragma once
 
 #include <atomic>
@@ -45,6 +49,13 @@ struct GdbRemoteOptions {
 
 enum class BreakpointType { kSoftware, kHardware };
 
+// What went over the wire since connect(), across reconnects.
+struct RspStats {
+  uint64_t packets_sent = 0;  // framed packets written, resends included
+  uint64_t bytes_sent = 0;    // packets, acks and interrupts
+  uint64_t bytes_received = 0;
+};
+
 class GdbRemote {
  public:
   // "HOST:PORT" (or "[V6ADDR]:PORT"). Connects and negotiates qSupported.
@@ -73,6 +84,8 @@ class GdbRemote {
   // What qSupported said: the largest packet the stub takes, its features.
   size_t packet_size() const { return packet_size_; }
   bool supports(std::string_view feature) const;  // "qXfer:features:read"
+
+  const RspStats& stats() const { return stats_; }
 
   // qXfer:features:read of one description file, whole.
   Result<std::string> read_feature(const std::string& file);
@@ -144,6 +157,7 @@ class GdbRemote {
   uint64_t process_id_ = 1;  // from "pPID.TID" thread ids
   std::string console_;      // `O` output since the last monitor() started
   bool connect_stopped_guest_ = false;
+  RspStats stats_;
 };
 
 }  // namespace seam::engine
