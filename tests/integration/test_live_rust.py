@@ -70,12 +70,14 @@ class LiveRustTest(unittest.TestCase):
             modules = seam.run("mod")
             if "rust_crashme" in modules:
                 break
-        self.assertRegex(modules, r"(?m)^rust_crashme\s+ffffffffa[0-9a-f]+\s+\d+\s+\S*rust_crashme\.ko$")
+        self.assertRegex(modules,
+                         r"(?m)^rust_crashme\s+ffffffffa[0-9a-f]+\s+\d+\s+\S*rust_crashme\.ko$")
         self.assertNotIn("rust_crashme: init", self.serial_text())  # its init has not run
         seam.run("delete")
 
         out = seam.run("break rust_crashme::compare_cb")
-        found = re.search(r"Breakpoint 2 at (0x[0-9a-f]+): file \S*rust_crashme\.rs, line (\d+)", out)
+        found = re.search(r"Breakpoint 2 at (0x[0-9a-f]+): file \S*rust_crashme\.rs, line (\d+)",
+                          out)
         self.assertIsNotNone(found, out)
         out = seam.run("continue", timeout=120)
         self.assertRegex(out, r"Breakpoint 2, rust_crashme::compare_cb ", out)
@@ -86,7 +88,8 @@ class LiveRustTest(unittest.TestCase):
 
         frames = frames_of(seam.run("bt"))
         names = [f["function"] for f in frames]
-        want = ["rust_crashme::compare_cb", "do_cmp", "sort_r", "sort", "rust_crashme::sort_through_c",
+        want = ["rust_crashme::compare_cb", "do_cmp", "sort_r", "sort",
+                "rust_crashme::sort_through_c",
                 "<rust_crashme::RustCrashme as kernel::Module>::init", "do_one_initcall"]
         at = [next((i for i, n in enumerate(names) if n == w or n.startswith(w + " ")), -1)
               for w in want]
@@ -104,7 +107,7 @@ class LiveRustTest(unittest.TestCase):
             frame = frames[names.index(c_function)]
             self.assertEqual(frame["module"], "vmlinux", frame)
             self.assertNotIn("[rust]", frame["tags"], frame)
-        self.assertIn("[inlined]", frames[names.index("do_cmp")]["tags"])  # into sort_r
+        self.assertIn("[inlined]", frames[names.index("do_cmp")]["tags"])  # in sort_r
         self.assertTrue(frames[names.index("sort_r")]["file"].endswith("lib/sort.c"), frames)
 
     def serial_text(self):
