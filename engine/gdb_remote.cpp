@@ -491,8 +491,9 @@ Result<std::vector<std::byte>> GdbRemote::read_register(int regnum) {
 }
 
 Result<void> GdbRemote::read_memory(uint64_t address, std::span<std::byte> out) {
-  // Two hex digits a byte, plus "$...#cs" and some slack.
-  size_t chunk = std::max<size_t>(16, ((packet_size_ - 32) / 2) & ~size_t{15});
+  // Two hex digits a byte: half the packet size, as gdb asks (QEMU answers up
+  // to 2 KiB an `m`, so a 4 KiB page is two exchanges, not three).
+  size_t chunk = std::max<size_t>(16, (packet_size_ / 2) & ~size_t{15});
   size_t done = 0;
   while (done < out.size()) {
     size_t length = std::min(chunk, out.size() - done);

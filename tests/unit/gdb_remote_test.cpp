@@ -336,11 +336,11 @@ TEST(GdbRemote, ReadsMemoryInBatchesWithRunLengthReplies) {
   auto ok = (*remote)->read_memory(0x1000, out);
   ASSERT_TRUE(ok) << ok.error().message();
   for (std::byte b : out) ASSERT_EQ(b, std::byte{0});
-  // PacketSize 0x100: at most 112 bytes an `m`.
+  // PacketSize 0x100: at most 128 bytes an `m` (its reply is 256 hex digits).
   ASSERT_EQ(requests.size(), 3u);
-  EXPECT_EQ(requests[0], "m1000,70");
-  EXPECT_EQ(requests[1], "m1070,70");
-  EXPECT_EQ(requests[2], "m10e0,4c");
+  EXPECT_EQ(requests[0], "m1000,80");
+  EXPECT_EQ(requests[1], "m1080,80");
+  EXPECT_EQ(requests[2], "m1100,2c");
 }
 
 TEST(GdbRemote, ErrorRepliesAndGarbageAreErrorsAndTheClientGoesOn) {
