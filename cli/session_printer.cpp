@@ -73,6 +73,12 @@ void SessionPrinter::system_info(const SystemInfo& info) {
     json.key("dump_format").value(info.dump_format);
     json.key("live").value(info.live);
     json.key("live_state").value(info.live_state);
+    json.key("no_kernel_model");
+    if (info.no_kernel_model.empty()) {
+      json.null();
+    } else {
+      json.value(info.no_kernel_model);
+    }
     json.key("vmlinux_path").value(info.vmlinux_path);
     json.key("release").value(info.release);
     json.key("version").value(info.version);
@@ -122,6 +128,19 @@ void SessionPrinter::system_info(const SystemInfo& info) {
     rows.emplace_back("DUMPFILE", or_unknown(info.dump_path));
     rows.emplace_back("DUMP FORMAT", or_unknown(info.dump_format));
   }
+  if (!info.no_kernel_model.empty()) {
+    // A bare-metal ELF: only what the target and the ELF say.
+    rows.emplace_back("ELF", or_unknown(info.vmlinux_path));
+    rows.emplace_back("KERNEL", info.no_kernel_model);
+    rows.emplace_back("CPUS",
+                      std::to_string(info.dump_cpus) + (live ? " vCPU(s)" : " in the dump"));
+    if (!live && info.crashed_cpu) rows.emplace_back("DUMP CPU", std::to_string(*info.crashed_cpu));
+    if (info.paging_levels > 0) {
+      rows.emplace_back("PAGING", std::to_string(info.paging_levels) + "-level");
+    }
+    print_rows(rows);
+    return;
+  }
   rows.emplace_back("VMLINUX", or_unknown(info.vmlinux_path));
   rows.emplace_back("RELEASE", or_unknown(info.release));
   rows.emplace_back("VERSION", or_unknown(info.version));
@@ -158,6 +177,11 @@ void SessionPrinter::system_info(const SystemInfo& info) {
   rows.emplace_back("PAGING", info.paging_levels > 0 ? std::to_string(info.paging_levels) + "-level"
                                                      : std::string(kUnknown));
 
+  print_rows(rows);
+}
+
+// "    KEY: text", keys right-aligned to one width, as crash's sys.
+void SessionPrinter::print_rows(std::span<const std::pair<std::string_view, std::string>> rows) {
   size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.first.size());
   for (const auto& [key, text] : rows) {
@@ -510,7 +534,9 @@ void SessionPrinter::backtrace(const engine::Backtrace& bt, bool variables) {
   }
 }
 
-void SessionPrinter::frame_line(const engine::Frame& f) { print_frame_line(out_, f); }
+void SessionPrinter::frame_line(const engine::Frame& f) {
+  print_frame_line(out_, f);
+}
 
 void SessionPrinter::backtraces(std::span<const engine::Backtrace> bts, bool variables) {
   if (json_) {

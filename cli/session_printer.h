@@ -56,6 +56,8 @@ class SessionPrinter {
   void frame_line(const engine::Frame& frame);
 
  private:
+  void print_rows(std::span<const std::pair<std::string_view, std::string>> rows);
+
   std::ostream& out_;
   bool json_;
 };

@@ -100,15 +100,11 @@ class BareSession final : public Session {
     info.live = opened_->live();
     info.live_state = opened_->live_state();
     info.vmlinux_path = elf_->path();
-    info.release = no_linux("");
+    info.no_kernel_model = no_linux("");
     info.machine = "x86_64";
     info.cpus = target.cpu_count();
     info.dump_cpus = target.cpu_count();
-    if (info.live.empty()) {
-      info.crashed_cpu = target.dump_crashed_cpu();
-      info.panic_message = "";
-    }
-    info.kaslr_source = "none: a bare ELF runs where it is linked";
+    if (info.live.empty()) info.crashed_cpu = target.dump_crashed_cpu();
     if (const std::optional<X86_64Paging>& paging = memory_->paging())
       info.paging_levels = paging->levels();
     return info;

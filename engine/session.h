@@ -52,6 +52,9 @@ struct SystemInfo {
   std::string dump_format;  // Target::describe()
   std::string live;         // "QEMU gdbstub 127.0.0.1:1234"; "" for a dump
   std::string live_state;   // live: what Seam did to the guest, and will on leaving
+  // Empty for a Linux kernel; else why there is no kernel model (a bare-metal
+  // ELF): the kernel rows of `sys` are then meaningless.
+  std::string no_kernel_model;
   std::string vmlinux_path;
   std::string release;  // utsname: "6.1.0-56-cloud-amd64"
   std::string version;  // "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (...)"

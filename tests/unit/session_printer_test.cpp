@@ -90,7 +90,7 @@ TEST(SessionPrinterTest, SysJson) {
   EXPECT_EQ(
       render(true, [](SessionPrinter& p) { p.system_info(sample_system()); }),
       R"J({"dump_path":"/path/vmcore.kdump","dump_format":"kdump-compressed (zlib)",)J"
-      R"J("live":"","live_state":"",)J"
+      R"J("live":"","live_state":"","no_kernel_model":null,)J"
       R"J("vmlinux_path":"/path/vmlinux-6.1.0-56-cloud-amd64","release":"6.1.0-56-cloud-amd64",)J"
       R"J("version":"#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2025-01-01)","machine":"x86_64",)J"
       R"J("nodename":"(none)","cpus":2,"dump_cpus":2,"memory_bytes":114923520,)J"
@@ -125,6 +125,26 @@ TEST(SessionPrinterTest, SysLive) {
       << text;
   EXPECT_EQ(text.find("DUMPFILE"), std::string::npos) << text;
   EXPECT_EQ(text.find("CRASHED"), std::string::npos) << text;
+}
+
+TEST(SessionPrinterTest, SysBareMetal) {
+  SystemInfo info;
+  info.dump_path = "/tmp/bare.vmcore";
+  info.dump_format = "ELF core (physical)";
+  info.vmlinux_path = "/b/seam-baremetal.elf";
+  info.no_kernel_model = "no Linux kernel here (/b/seam-baremetal.elf has no linux_banner)";
+  info.dump_cpus = 1;
+  info.crashed_cpu = 0;
+  info.paging_levels = 4;
+  std::string text = render(false, [&](SessionPrinter& p) { p.system_info(info); });
+  EXPECT_EQ(text,
+            "   DUMPFILE: /tmp/bare.vmcore\n"
+            "DUMP FORMAT: ELF core (physical)\n"
+            "        ELF: /b/seam-baremetal.elf\n"
+            "     KERNEL: no Linux kernel here (/b/seam-baremetal.elf has no linux_banner)\n"
+            "       CPUS: 1 in the dump\n"
+            "   DUMP CPU: 0\n"
+            "     PAGING: 4-level\n");
 }
 
 TEST(SessionPrinterTest, SizesAndUptimes) {
