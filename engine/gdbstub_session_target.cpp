@@ -22,6 +22,9 @@ class GdbstubSessionTarget final : public SessionTarget {
   std::string describe() const override { return "live: " + live(); }
   std::string live() const override { return "QEMU gdbstub " + address_; }
   std::string live_state() const override {
+    if (!target_ || !target_->remote().connected()) {
+      return "disconnected: the gdbstub connection is closed (reconnect with -g " + address_ + ")";
+    }
     return was_running_ ? "stopped by Seam while it reads (it was running; it runs again when "
                           "Seam leaves)"
                         : "stopped (it was stopped when Seam connected, and stays stopped)";
