@@ -285,15 +285,17 @@ Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>
   if (!pc) return pc.error();
   std::optional<Code> code = code_at(*pc);
   std::optional<LineRange> range;
-  if (code) range = code->binary->source_locations().line_range_at(code->file_address);
+  if (code) range = code->binary->source_locations().gdb_line_at(code->file_address);
   if (!code || !range) {
     return Error(sformat("no line information at 0x%" PRIx64 " (use stepi, or finish)", *pc));
   }
-  // Line ranges are in the binary's file addresses: compare there.
-  auto in_range = [&](uint64_t file_address) {
-    return file_address >= range->low && file_address < range->high;
-  };
-  size_t depth = code->binary->source_locations().inline_ranges_at(code->file_address).size();
+  // gdb's step state (infrun.c set_step_info): the range being stepped
+  // through, in the binary's file addresses, and the line it belongs to.
+  Binary* binary = code->binary;
+  uint64_t low = range->low, high = range->high;
+  std::string file = range->file;
+  uint32_t line = range->line;
+  size_t depth = binary->source_locations().inline_ranges_at(code->file_address).size();
   for (int i = 0; i < kMaxSingleSteps; ++i) {
     if (cancel && cancel->load()) {
       LiveStop stop = stop_here(LiveStop::Reason::kInterrupted, *pc);
@@ -325,10 +327,10 @@ Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>
       returned = popped && *popped == *pc;
     }
     std::optional<Code> now = code_at(*pc);
-    std::optional<LineRange> line;
-    if (now) line = now->binary->source_locations().line_range_at(now->file_address);
+    std::optional<LineRange> sal;
+    if (now) sal = now->binary->source_locations().gdb_line_at(now->file_address);
     if (called) {
-      if (!over_calls && line) {
+      if (!over_calls && sal) {
         // Entered a function with line information: its first line, past
         // the prologue as gdb stops there.
         Result<Registers> past = past_prologue(*now, *regs);
@@ -347,21 +349,38 @@ Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>
       if (!regs) return regs.error();
       pc = back->pc;
       now = code_at(*pc);
-      line.reset();
-      if (now) line = now->binary->source_locations().line_range_at(now->file_address);
+      sal.reset();
+      if (now) sal = now->binary->source_locations().gdb_line_at(now->file_address);
     }
-    if (returned) return stop_here(LiveStop::Reason::kStep, *pc);  // out to the caller
-    if (!now || !line) continue;  // a thunk or entry code: step through
-    if (now->binary == code->binary && in_range(now->file_address)) continue;
+    if (!now || !sal) {
+      if (returned) return stop_here(LiveStop::Reason::kStep, *pc);  // to a caller without lines
+      continue;  // a thunk or entry code: step through
+    }
+    if (!returned && now->binary == binary && now->file_address >= low &&
+        now->file_address < high) {
+      continue;
+    }
     size_t now_depth = now->binary->source_locations().inline_ranges_at(now->file_address).size();
-    if (over_calls && now->binary == code->binary && now_depth > depth) continue;  // inlined call
-    if (now->file_address == line->low || line->line != range->line || now_depth != depth ||
-        line->file != range->file) {
-      return stop_here(LiveStop::Reason::kStep, *pc);
+    if (!returned) {
+      if (over_calls && now->binary == binary && now_depth > depth) continue;  // inlined call
+      if (now_depth != depth || now->binary != binary) {
+        return stop_here(LiveStop::Reason::kStep, *pc);  // into or out of an inlined call
+      }
     }
-    // The middle of the same line elsewhere: it is still this line.
-    range = line;
-    code = now;
+    // infrun.c process_event_stop_test: stop only at the start of a row of
+    // another line that is a statement. In the middle of a line (a return
+    // lands after its call, a prologue ends inside a line) gdb steps on
+    // through that line, as it does over rows that are not statements.
+    bool starts = now->file_address == sal->low && (sal->line != line || sal->file != file);
+    if (starts && sal->is_stmt) return stop_here(LiveStop::Reason::kStep, *pc);
+    if (starts && !returned) continue;  // same frame: keep the range and the line
+    binary = now->binary;
+    low = sal->low;
+    high = sal->high;
+    file = sal->file;
+    // Another frame at a row that is no statement: any line after it is new.
+    line = starts ? 0 : sal->line;
+    depth = now_depth;
   }
   LiveStop stop = stop_here(LiveStop::Reason::kStepLimit, *pc);
   stop.note =

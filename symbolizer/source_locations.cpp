@@ -685,6 +685,52 @@ std::optional<LineRange> SourceLocations::line_range_at(uint64_t address) {
   return range;
 }
 
+std::optional<LineRange> SourceLocations::gdb_line_at(uint64_t address) {
+  if (!units_) return std::nullopt;
+  std::optional<Dwarf_Die> cu = units_->unit_of(address);
+  if (!cu) return std::nullopt;
+  UnitInfo& unit = unit_info(&*cu);
+  // symtab.c find_pc_sect_line: the latest row at or before `address` of
+  // any file's table, ended by the next row of any table.
+  const GdbRow* best = nullptr;
+  const std::string* best_file = nullptr;
+  uint64_t best_end = 0;
+  for (const auto& [name, rows] : unit.gdb_line_tables()) {
+    auto item = std::upper_bound(rows.begin(), rows.end(), address,
+                                 [](uint64_t a, const GdbRow& r) { return a < r.address; });
+    // A file's end marker (line 0) where another file's row starts is no
+    // candidate: that file has no code here.
+    if (item != rows.begin() && (item - 1)->line != 0 &&
+        (!best || (item - 1)->address > best->address)) {
+      auto prev = item - 1;
+      // Several rows at one address: gdb takes the statement one.
+      if (!prev->is_stmt) {
+        auto tmp = prev;
+        while (tmp > rows.begin() && (tmp - 1)->address == tmp->address && (tmp - 1)->line != 0 &&
+               !tmp->is_stmt) {
+          --tmp;
+        }
+        if (tmp->is_stmt) prev = tmp;
+      }
+      best = &*prev;
+      best_file = &name;
+      if (best_end <= best->address) best_end = 0;
+    }
+    if (best && item != rows.end() && item->address > best->address &&
+        (best_end == 0 || best_end > item->address)) {
+      best_end = item->address;
+    }
+  }
+  if (!best || best->line == 0) return std::nullopt;
+  LineRange range;
+  range.low = best->address;
+  range.high = best_end ? best_end : address + 1;
+  range.file = unit.absolute(best_file->c_str());
+  range.line = best->line;
+  range.is_stmt = best->is_stmt;
+  return range;
+}
+
 std::vector<InlineRange> SourceLocations::inline_ranges_at(uint64_t address) {
   std::vector<InlineRange> result;
   std::vector<Dwarf_Die> scopes = scopes_at_ ? scopes_at_(address) : std::vector<Dwarf_Die>{};

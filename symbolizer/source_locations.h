@@ -5,6 +5,7 @@
 //   Result<std::vector<BreakpointLocation>> at = locations.resolve("drivers/tty/sysrq.c:155");
 //   for (const BreakpointLocation& b : *at) insert_breakpoint(b.address);
 //   std::optional<LineRange> line = locations.line_range_at(pc);      // `next`: run to its end
+//   std::optional<LineRange> sal = locations.gdb_line_at(pc);  // sal->low == pc: a line starts
 //   std::vector<InlineRange> calls = locations.inline_ranges_at(pc);  // innermost first
 //
 // Breakpoint addresses are gdb's, so that both debuggers stop at the same
@@ -62,6 +63,7 @@ struct LineRange {
   uint64_t high = 0;  // exclusive
   std::string file;
   uint32_t line = 0;
+  bool is_stmt = true;  // gdb_line_at: the row starts a statement
 };
 
 // One frame of the inline chain at an address: an inlined call, or the
@@ -92,6 +94,11 @@ class SourceLocations {
   // error when nothing matches.
   Result<std::vector<BreakpointLocation>> resolve(std::string_view location);
   std::optional<LineRange> line_range_at(uint64_t address);
+  // gdb's find_pc_line over its own line tables (see resolve): the row
+  // holding `address` — at an address with several rows, the statement one —
+  // from its start to the next row of any file. Stepping decides with it
+  // whether a pc starts a new line (low == pc) or is in the middle of one.
+  std::optional<LineRange> gdb_line_at(uint64_t address);
   std::vector<InlineRange> inline_ranges_at(uint64_t address);
 
  private:
