@@ -175,6 +175,13 @@ class BaremetalLiveTest(unittest.TestCase):
         known = {3, 7, 8, 11, 12}
         self.assertEqual([s for i, s in enumerate(got) if i not in known],
                          [s for i, s in enumerate(expected) if i not in known], (got, expected))
+        # frame N: the caller of the C function is the inlined Rust frame at its call site,
+        # as gdb's `frame 1` shows it.
+        out = self.live(["break bm_c_record", "continue", "frame 1", "delete"])
+        call = marker_line("kernel.rs", "unsafe { bm_c_record(record, tag.as_ptr()) }")
+        self.assertRegex(out, rf"(?m)^#1\s+[0-9a-f]+ seam_baremetal::record_in_c .*\[inlined\] "
+                              rf"\[rust\] \S+/kernel\.rs:{call}$")
+        self.assertRegex(out, r"record: &seam_baremetal::Record = 0x[0-9a-f]+")
         # Stepping in at each call site lands in the next language's function.
         steps = [stop for stop, c in zip(got, [c for c in commands
                                                 if c.split()[0] in STOP_COMMANDS])
