@@ -490,10 +490,14 @@ Result<std::vector<std::byte>> GdbRemote::read_register(int regnum) {
   return bytes;
 }
 
-Result<void> GdbRemote::read_memory(uint64_t address, std::span<std::byte> out) {
+size_t GdbRemote::memory_chunk() const {
   // Two hex digits a byte: half the packet size, as gdb asks (QEMU answers up
   // to 2 KiB an `m`, so a 4 KiB page is two exchanges, not three).
-  size_t chunk = std::max<size_t>(16, (packet_size_ / 2) & ~size_t{15});
+  return std::max<size_t>(16, (packet_size_ / 2) & ~size_t{15});
+}
+
+Result<void> GdbRemote::read_memory(uint64_t address, std::span<std::byte> out) {
+  size_t chunk = memory_chunk();
   size_t done = 0;
   while (done < out.size()) {
     size_t length = std::min(chunk, out.size() - done);

@@ -100,6 +100,8 @@ class GdbRemote {
 
   Result<std::vector<std::byte>> read_registers();  // `g`; "xx" (unavailable) bytes read as 0
   Result<std::vector<std::byte>> read_register(int regnum);  // `p`
+  // The most bytes one `m` asks for: half the packet size (two hex digits a byte).
+  size_t memory_chunk() const;
   // `m`, split to fit packet_size(); the error names the first address that failed.
   Result<void> read_memory(uint64_t address, std::span<std::byte> out);
   Result<void> write_memory(uint64_t address, std::span<const std::byte> data);  // `M`

@@ -1,14 +1,13 @@
 #include "engine/gdbstub_target.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "symbolizer/printf_format.h"
 
 namespace seam::engine {
 namespace {
-
-constexpr uint64_t kPageSize = 4096;
 
 // QEMU's names for the registers Registers has under another name.
 std::optional<Reg> reg_of_stub_name(std::string_view name) {
@@ -33,7 +32,10 @@ std::optional<uint64_t> RawRegister::value() const {
 }
 
 GdbstubTarget::GdbstubTarget(std::unique_ptr<GdbRemote> remote, GdbstubOptions options)
-    : remote_(std::move(remote)), options_(options) {}
+    : remote_(std::move(remote)), options_(options) {
+  size_t line = options_.cache_line ? options_.cache_line : remote_->memory_chunk();
+  line_size_ = std::bit_floor(std::clamp<size_t>(line, 16, 4096));
+}
 
 GdbstubTarget::~GdbstubTarget() {
   // QEMU keeps PhyMemMode across connections: the next debugger would read
@@ -159,38 +161,60 @@ Result<void> GdbstubTarget::set_memory_cpu(int cpu) {
   if (cpu < 0 || cpu >= cpu_count()) {
     return error(sformat("no CPU %d (the guest has %d)", cpu, cpu_count()));
   }
-  if (cpu != memory_cpu_) virtual_pages_.clear();  // other page tables
+  if (cpu != memory_cpu_) virtual_lines_.clear();  // other page tables
   memory_cpu_ = cpu;
   return {};
 }
 
 Result<void> GdbstubTarget::read_cached(uint64_t address, std::span<std::byte> out, bool physical) {
   if (auto ok = require_stopped("read memory"); !ok) return ok;
-  auto& cache = physical ? physical_pages_ : virtual_pages_;
-  size_t done = 0;
-  while (done < out.size()) {
-    uint64_t at = address + done;
-    uint64_t page = at & ~(kPageSize - 1);
-    auto it = cache.find(page);
-    if (it == cache.end()) {
-      if (cache.size() >= options_.cache_pages) cache.clear();
-      std::vector<std::byte> data(kPageSize);
+  if (out.empty()) return {};
+  uint64_t last = address + (out.size() - 1);
+  if (last < address) return error("read past the end of the address space at " + hex(address));
+  auto& cache = physical ? physical_lines_ : virtual_lines_;
+  const uint64_t mask = ~(line_size_ - 1);
+  const uint64_t first_line = address & mask;
+  const uint64_t last_line = last & mask;
+
+  // Fetch the missing lines, each run of consecutive ones in as few `m` as
+  // the packet size allows: one exchange for a 16-byte field or a 2 KiB stack.
+  uint64_t lines = ((last_line - first_line) / line_size_) + 1;
+  if (cache.size() + lines > options_.cache_bytes / line_size_) cache.clear();
+  const uint64_t run_limit = std::max<uint64_t>(line_size_, remote_->memory_chunk() & mask);
+  for (uint64_t line = first_line;;) {
+    if (!cache.contains(line)) {
+      uint64_t end = line;  // the run's last line
+      while (end != last_line && end + line_size_ - line < run_limit &&
+             !cache.contains(end + line_size_)) {
+        end += line_size_;
+      }
+      std::vector<std::byte> data(static_cast<size_t>(end - line + line_size_));
       Result<void> ok = set_physical(physical);
       if (ok && !physical) ok = select_cpu(memory_cpu_);
-      if (ok) ok = remote_->read_memory(page, data);
+      if (ok) ok = remote_->read_memory(line, data);
       if (!ok) {
         return ok.error().context(sformat("cannot read %s address %s",
-                                          physical ? "physical" : "virtual", hex(at).c_str()));
+                                          physical ? "physical" : "virtual",
+                                          hex(std::max(line, address)).c_str()));
       }
-      it = cache.emplace(page, std::move(data)).first;
+      for (uint64_t at = line;; at += line_size_) {
+        auto from = data.begin() + static_cast<ptrdiff_t>(at - line);
+        cache.emplace(at, std::vector<std::byte>(from, from + static_cast<ptrdiff_t>(line_size_)));
+        if (at == end) break;
+      }
+      line = end;
     }
-    size_t offset = static_cast<size_t>(at - page);
-    size_t length = std::min<size_t>(kPageSize - offset, out.size() - done);
-    std::memcpy(out.data() + done, it->second.data() + offset, length);
+    if (line == last_line) break;
+    line += line_size_;
+  }
+
+  size_t done = 0;
+  for (uint64_t line = first_line; done < out.size(); line += line_size_) {
+    const std::vector<std::byte>& data = cache.at(line);
+    size_t offset = static_cast<size_t>(std::max(line, address) - line);
+    size_t length = std::min<size_t>(line_size_ - offset, out.size() - done);
+    std::memcpy(out.data() + done, data.data() + offset, length);
     done += length;
-    if (page + kPageSize == 0 && done < out.size()) {
-      return error("read past the end of the address space at " + hex(at));
-    }
   }
   return {};
 }
@@ -205,9 +229,9 @@ Result<void> GdbstubTarget::read_physical(uint64_t address, std::span<std::byte>
 
 Result<void> GdbstubTarget::write_virtual(uint64_t address, std::span<const std::byte> data) {
   if (auto ok = require_stopped("write memory"); !ok) return ok;
-  // Any cached page may alias the written bytes.
-  virtual_pages_.clear();
-  physical_pages_.clear();
+  // Any cached line may alias the written bytes.
+  virtual_lines_.clear();
+  physical_lines_.clear();
   Result<void> ok = set_physical(false);
   if (ok) ok = select_cpu(memory_cpu_);
   if (ok) ok = remote_->write_memory(address, data);
@@ -216,8 +240,8 @@ Result<void> GdbstubTarget::write_virtual(uint64_t address, std::span<const std:
 
 void GdbstubTarget::dropped_caches() {
   register_cache_.clear();
-  virtual_pages_.clear();
-  physical_pages_.clear();
+  virtual_lines_.clear();
+  physical_lines_.clear();
   selected_thread_.reset();  // QEMU selects the stopping vCPU at each stop
 }
 

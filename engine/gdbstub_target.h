@@ -14,7 +14,7 @@
 //   Result<StopEvent> stop = t.cont({.timeout = std::chrono::seconds(30)});
 //   if (stop && stop->cpu) show(*t.registers(*stop->cpu));
 //
-// Memory pages and registers are cached while the guest is stopped and
+// Memory lines and registers are cached while the guest is stopped and
 // dropped on every resume. Reading while the guest runs is an error. Closing
 // (the destructor) leaves the guest stopped, as gdb's `disconnect` does;
 // detach() lets it run.
@@ -39,8 +39,16 @@ namespace seam::engine {
 
 struct GdbstubOptions {
   GdbRemoteOptions remote;
-  // Cached memory pages (4 KiB each) before the cache starts over.
-  size_t cache_pages = 8192;
+  // Memory is cached in lines of this many bytes (rounded down to a power
+  // of two, 16 to 4096); 0: as many as one `m` reply carries
+  // (GdbRemote::memory_chunk(), 2 KiB on QEMU). Each missing line costs one
+  // exchange, and what a kernel reader touches is clustered (a task's fields,
+  // a stack, a page-table page): on a live bt 2 KiB lines take fewer
+  // exchanges than 512-byte or 1 KiB ones, and half as many as 4 KiB pages,
+  // which take two `m` each.
+  size_t cache_line = 0;
+  // Cached bytes (each of the virtual and physical caches) before it starts over.
+  size_t cache_bytes = 32u << 20;
 };
 
 // One register as the stub describes it, raw (little-endian bytes): the
@@ -138,8 +146,9 @@ class GdbstubTarget final : public Target {
   std::optional<int64_t> selected_thread_;  // the stub's Hg thread, as far as we know
   std::optional<bool> physical_mode_;       // Qqemu.PhyMemMode, as far as we know
   std::map<int, std::vector<std::byte>> register_cache_;
-  std::map<uint64_t, std::vector<std::byte>> virtual_pages_;
-  std::map<uint64_t, std::vector<std::byte>> physical_pages_;
+  uint64_t line_size_ = 4096;                                 // options_.cache_line, resolved
+  std::map<uint64_t, std::vector<std::byte>> virtual_lines_;  // by line address
+  std::map<uint64_t, std::vector<std::byte>> physical_lines_;
 };
 
 }  // namespace seam::engine

@@ -16,9 +16,11 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "engine/gdb_packet.h"
 #include "engine/gdb_remote.h"
@@ -487,7 +489,14 @@ TEST(GdbRemote, MonitorGathersConsoleOutput) {
 // (A + 1) & 0xff (physical).
 struct FakeQemu {
   std::atomic<int> memory_reads{0};
+  std::mutex requests_mutex;
+  std::vector<std::string> memory_requests;  // the `m` packets, in order
   FakeStub stub;
+
+  std::vector<std::string> take_memory_requests() {
+    std::lock_guard lock(requests_mutex);
+    return std::exchange(memory_requests, {});
+  }
 
   FakeQemu()
       : stub([this](Peer& peer, int) {
@@ -528,6 +537,10 @@ struct FakeQemu {
               peer.reply("OK");
             } else if (p[0] == 'm') {
               ++memory_reads;
+              {
+                std::lock_guard lock(requests_mutex);
+                memory_requests.push_back(p);
+              }
               auto comma = p.find(',');
               uint64_t address = std::stoull(p.substr(1, comma - 1), nullptr, 16);
               size_t length = std::stoul(p.substr(comma + 1), nullptr, 16);
@@ -620,6 +633,45 @@ TEST(GdbstubTarget, RegistersMemoryCachesAndControl) {
   ASSERT_TRUE(t.detach());
   EXPECT_TRUE(t.running());
   EXPECT_FALSE(t.read_virtual(0xffffffff81000000, out));
+}
+
+TEST(GdbstubTarget, CachesLinesAndFetchesTheMissingOnesOfAReadTogether) {
+  FakeQemu qemu;
+  GdbstubOptions options;
+  options.remote = fast();
+  auto target = GdbstubTarget::connect(qemu.stub.address(), options);
+  ASSERT_TRUE(target) << target.error().message();
+  GdbstubTarget& t = **target;
+
+  // Default lines: what one `m` carries (PacketSize 0x1000: 0x800 bytes).
+  std::vector<std::byte> field(8);
+  ASSERT_TRUE(t.read_virtual(0xffffffff81000ffc, field));
+  EXPECT_EQ(field[0], std::byte{0xfc});
+  EXPECT_EQ(field[4], std::byte{0x00});
+  EXPECT_EQ(qemu.take_memory_requests(),
+            (std::vector<std::string>{"mffffffff81000800,800", "mffffffff81001000,800"}));
+  ASSERT_TRUE(t.read_virtual(0xffffffff81000900, field));
+  EXPECT_TRUE(qemu.take_memory_requests().empty());
+
+  // 256-byte lines: a read's missing lines in one `m`, the cached ones skipped.
+  options.cache_line = 256;
+  target->reset();  // the stub serves one connection at a time
+  target = GdbstubTarget::connect(qemu.stub.address(), options);
+  ASSERT_TRUE(target) << target.error().message();
+  GdbstubTarget& small = **target;
+  ASSERT_TRUE(small.read_virtual(0xffffffff81000208, field));
+  std::vector<std::byte> block(1000);
+  ASSERT_TRUE(small.read_virtual(0xffffffff810000f0, block));
+  EXPECT_EQ(block[0], std::byte{0xf0});
+  EXPECT_EQ(block[999], std::byte{(0xf0 + 999) & 0xff});
+  EXPECT_EQ(qemu.take_memory_requests(),
+            (std::vector<std::string>{"mffffffff81000200,100", "mffffffff81000000,200",
+                                      "mffffffff81000300,200"}));
+  // Unmapped: the error names the read's address, not its line's.
+  auto bad = small.read_virtual(0x900000000010ULL, field);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("virtual address 0x900000000010"), std::string::npos)
+      << bad.error().message();
 }
 
 TEST(GdbstubTarget, RefusesAStubWithoutRegisterDescription) {
