@@ -110,6 +110,8 @@ Result<void> LinuxKernel::locate_by_search() {
     return Error("cannot read linux_banner from " + vmlinux_.path());
   }
 
+  if (target_.reads_virtual() && locate_from_kernel_rip(*banner_link, *banner)) return {};
+
   struct Candidate {
     uint64_t root;
     std::vector<int> levels;
@@ -162,6 +164,63 @@ Result<void> LinuxKernel::locate_by_search() {
   }
   return Error("cannot find the kernel of " + vmlinux_.path() +
                " in the dump: its linux_banner is nowhere in memory (is it the right vmlinux?)");
+}
+
+// A target that reads virtual memory itself (QEMU's gdbstub, through the
+// vCPU's MMU) needs no page-table walk to test a KASLR slot: one read of
+// linux_banner at its link address + the offset does it. And a vCPU stopped in
+// the kernel (CPL 0) names the slot nearly outright: its rip lies in the
+// image's text, so the offset is one of the few 2 MiB steps that put
+// rip - offset inside [_stext, _etext). The code at rip, read once, is
+// compared with the vmlinux's at each candidate to try the likeliest slot
+// first: not for equality, as the kernel relocates per-CPU references in its
+// text by the offset and patches alternatives, but by the bytes that differ.
+// Every candidate is still tried. On a live bt this replaces some 45 physical
+// reads with 2 or 3.
+bool LinuxKernel::locate_from_kernel_rip(uint64_t banner_link, const std::string& banner) {
+  Result<uint64_t> stext = vmlinux_.symbol_address("_stext");
+  Result<uint64_t> etext = vmlinux_.symbol_address("_etext");
+  if (!stext || !etext || *etext <= *stext) return false;
+  auto banner_at = [&](uint64_t offset) {
+    std::string bytes(banner.size(), '\0');
+    return target_.read_virtual(banner_link + offset, std::as_writable_bytes(std::span(bytes))) &&
+           bytes == banner;
+  };
+  for (int cpu = 0; cpu < target_.cpu_count(); ++cpu) {
+    Result<Registers> regs = target_.registers(cpu);
+    if (!regs) continue;
+    std::optional<uint64_t> rip = regs->get(Reg::kRip);
+    std::optional<uint64_t> cs = regs->get(Reg::kCs);
+    std::optional<uint64_t> cr3 = regs->get(Reg::kCr3);
+    std::optional<uint64_t> cr4 = regs->get(Reg::kCr4);
+    if (!rip || !cs || (*cs & 3) != 0 || !cr3 || !cr4 || *rip < *stext) continue;
+    // offset in (rip - _etext, rip - _stext], a multiple of the alignment.
+    uint64_t highest = std::min(*rip - *stext, kKaslrRange - 1) & ~(kKaslrAlign - 1);
+    std::vector<uint8_t> code(32);
+    if (!target_.read_virtual(*rip, std::as_writable_bytes(std::span(code)))) code.clear();
+    std::vector<std::pair<size_t, uint64_t>> scored;  // (bytes that differ, offset)
+    for (uint64_t offset = highest;; offset -= kKaslrAlign) {
+      if (*rip - offset >= *etext) break;
+      size_t differ = code.size();
+      if (Result<std::vector<uint8_t>> linked = vmlinux_.read_at(*rip - offset, code.size());
+          linked && linked->size() == code.size()) {
+        differ = 0;
+        for (size_t i = 0; i < code.size(); ++i) differ += (*linked)[i] != code[i];
+      }
+      scored.emplace_back(differ, offset);
+      if (offset == 0) break;
+    }
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto [differ, offset] : scored) {
+      if (!banner_at(offset)) continue;
+      memory_.set_paging(X86_64Paging(*cr3 & ~0xfffULL, (*cr4 & kCr4La57) ? 5 : 4));
+      kaslr_offset_ = offset;
+      kaslr_source_ = sformat("found by Seam (linux_banner, from CPU %d's rip)", cpu);
+      return true;
+    }
+  }
+  return false;
 }
 
 void LinuxKernel::check_vmlinux_matches() {

@@ -81,6 +81,7 @@ class LinuxKernel {
   Result<void> locate(const KernelOpenOptions& options);
   Result<void> locate_from_vmcoreinfo();
   Result<void> locate_by_search();
+  bool locate_from_kernel_rip(uint64_t banner_link, const std::string& banner);
   void check_vmlinux_matches();
 
   Target& target_;
