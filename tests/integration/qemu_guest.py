@@ -1,20 +1,48 @@
-"""QEMU guests with a gdbstub for the live tests and benchmarks: the Rust fixture kernel booted
-halted (-S), a minimal RSP client to run such a guest to a first breakpoint before seam attaches
-(seam needs the kernel in memory: at -S the CPU is at the reset vector), and fake stubs.
+"""QEMU guests with a gdbstub for the live tests and benchmarks: a corpus scenario's kernel run to
+a serial line, the Rust fixture kernel booted halted (-S), a minimal RSP client to run such a
+guest to a first breakpoint before seam attaches (seam needs the kernel in memory: at -S the CPU
+is at the reset vector), fake stubs, seam's stdin prompt driven through a pipe, gdb in batch mode
+and the bare-metal sample's requirements.
 """
 import os
+import re
+import select
 import socket
+import subprocess
 import sys
 import threading
 import time
 
-from seamtest import RUST_FIXTURE_DIR, SOURCE_DIR
+from seamtest import CACHE_DIR, RUST_FIXTURE_DIR, SAMPLES_DIR, SEAM, SOURCE_DIR, require_tool
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(SOURCE_DIR / "samples" / "kernels"))
 import run_qemu  # noqa: E402
 
 RUST_CMDLINE = "console=ttyS0 nokaslr oops=panic panic=0 loglevel=8"
+BAREMETAL_ELF = SAMPLES_DIR / "baremetal" / "seam-baremetal.elf"
+
+
+def boot_corpus_scenario(scenario, workdir, until, stop=False):
+    """QEMU TCG on a corpus scenario's kernel + initramfs (its cmdline, cpus and memory), run
+    until the serial console prints one of `until` (120 s; the init-failed line is an error),
+    then paused by QMP when `stop`. Returns (qemu, qmp); on failure QEMU is stopped."""
+    info = scenario.info
+    kernel = CACHE_DIR / info["kernel"]["bzimage"]
+    initrd = scenario.dir.parent / "initramfs.cpio.gz"
+    serial = os.path.join(workdir, "serial.log")
+    qemu = run_qemu.Qemu(["-kernel", str(kernel), "-initrd", str(initrd),
+                          "-append", info["cmdline"]],
+                         workdir, serial, "tcg", "max", info["cpus"], info["memory"])
+    try:
+        qmp = qemu.connect()
+        run_qemu.wait_for_serial(qemu, serial, until, [run_qemu.INIT_FAILED], 120)
+        if stop:
+            qmp.command("stop")
+    except Exception:
+        qemu.stop()
+        raise
+    return qemu, qmp
 
 
 def boot_rust_fixture(workdir, halted=True):
@@ -32,6 +60,23 @@ def boot_rust_fixture(workdir, halted=True):
         qemu.stop()
         raise
     return qemu, serial
+
+
+def rust_fixture_at(workdir, address, timeout=120):
+    """The Rust fixture booted halted and run by a RawStub to a hardware breakpoint at
+    `address`, left stopped there for seam. Returns (qemu, serial log path, stop reply); on
+    failure QEMU is stopped."""
+    qemu, serial = boot_rust_fixture(workdir, halted=True)
+    try:
+        stub = RawStub(qemu.gdb_port)
+        try:
+            stop = stub.run_to(address, timeout=timeout)
+        finally:
+            stub.close()
+    except Exception:
+        qemu.stop()
+        raise
+    return qemu, serial, stop
 
 
 class RawStub:
@@ -80,15 +125,14 @@ class RawStub:
         self.sock.close()
 
 
-class SilentStub:
-    """A TCP server that accepts connections and never says a word (a hung stub)."""
+class StubServer:
+    """A TCP server on a free local port that hands each connection to `handle` (a thread)."""
 
     def __init__(self):
         self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.server.bind(("127.0.0.1", 0))
         self.server.listen(4)
         self.port = self.server.getsockname()[1]
-        self.connections = []
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
 
@@ -98,9 +142,116 @@ class SilentStub:
                 conn, _ = self.server.accept()
             except OSError:
                 return
-            self.connections.append(conn)  # kept open, unread
+            self.handle(conn)
+
+    def handle(self, conn):
+        raise NotImplementedError
 
     def close(self):
         self.server.close()
+
+
+class SilentStub(StubServer):
+    """A stub that accepts connections and never says a word (a hung stub)."""
+
+    def __init__(self):
+        self.connections = []
+        super().__init__()
+
+    def handle(self, conn):
+        self.connections.append(conn)  # kept open, unread
+
+    def close(self):
+        super().close()
         for conn in self.connections:
             conn.close()
+
+
+class GarbageStub(StubServer):
+    """A stub that answers every connection with bytes no gdbstub sends."""
+
+    def handle(self, conn):
+        with conn:
+            try:
+                conn.settimeout(5)
+                conn.recv(4096)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" + bytes(range(256)))
+                conn.recv(4096)
+            except OSError:
+                pass
+
+
+class Prompt:
+    """seam reading commands from a pipe; each answer ends with the echo of a marker."""
+
+    def __init__(self, args):
+        self.proc = subprocess.Popen([SEAM, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.count = 0
+        self.pending = ""
+
+    def send(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def read_until(self, marker, timeout):
+        """Output up to the line holding `marker` (read unbuffered: select() sees the pipe)."""
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while time.monotonic() < deadline:
+            at = self.pending.find(marker)
+            if at >= 0 and "\n" in self.pending[at:]:
+                end = self.pending.index("\n", at) + 1
+                text, self.pending = self.pending[:end], self.pending[end:]
+                return text
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                self.pending += chunk.decode(errors="replace")
+        raise AssertionError(f"no '{marker}' from seam within {timeout} s: {self.pending}")
+
+    def run(self, command, timeout=60):
+        self.count += 1
+        self.send(command)
+        self.send(f"help nosuchcommand-{self.count}")  # an error line marks the end
+        text = self.read_until(f"nosuchcommand-{self.count}", timeout)
+        return text[:text.rfind("seam: error: help: no command")]
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+
+
+STOP_LINE = re.compile(r"^#0\s+([0-9a-f]{16}) (\S+?)(?:\+0x[0-9a-f]+)? \[(\S+)\]"
+                       r"(?: \[inlined\])?(?: \[\w+\])?(?: (\S+):(\d+))?$", re.M)
+
+
+def stop_of(text):
+    """The stop seam printed (its `#0` line): pc, function, file, line, inlined."""
+    m = STOP_LINE.search(text)
+    if not m:
+        raise AssertionError(f"no stop location in: {text}")
+    return {"pc": int(m.group(1), 16), "function": m.group(2), "file": m.group(4),
+            "line": int(m.group(5) or 0), "inlined": "[inlined]" in m.group(0)}
+
+
+def gdb_batch(commands, timeout=120):
+    """gdb -batch -nx running `commands` (each an -ex): the CompletedProcess, text."""
+    args = ["gdb", "-batch", "-nx"]
+    for command in commands:
+        args += ["-ex", command]
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+
+
+def require_baremetal_sample(*tools):
+    """QEMU and `tools` installed and the bare-metal sample built, else the test fails."""
+    for tool in ("qemu-system-x86_64", *tools):
+        require_tool(tool)
+    if not BAREMETAL_ELF.exists():
+        raise AssertionError(f"{BAREMETAL_ELF} is missing: build the 'samples' target")

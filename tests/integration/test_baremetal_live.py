@@ -18,7 +18,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from seamtest import SEAM, SOURCE_DIR, require_tool, run
+from qemu_guest import require_baremetal_sample
+from seamtest import SEAM, SOURCE_DIR, run
 from test_baremetal_sample import CHAIN, ELF, Guest
 
 SOURCES = SOURCE_DIR / "samples" / "baremetal"
@@ -89,10 +90,7 @@ def seam_pcs(out):
 class BaremetalLiveTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        for tool in ("qemu-system-x86_64", "gdb"):
-            require_tool(tool)
-        if not ELF.exists():
-            raise AssertionError(f"{ELF} is missing: build the 'samples' target")
+        require_baremetal_sample("gdb")
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="seam-baremetal-live-")

@@ -23,9 +23,9 @@ import tempfile
 import time
 import unittest
 
-from seamtest import SAMPLES_DIR, elf_symbol_addresses, require_tool, run
+from qemu_guest import BAREMETAL_ELF as ELF, require_baremetal_sample
+from seamtest import elf_symbol_addresses, run
 
-ELF = SAMPLES_DIR / "baremetal" / "seam-baremetal.elf"
 MEMORY_MIB = 64
 
 # The chain at the breakpoint in bm_c_record, innermost first: (language gdb
@@ -228,10 +228,7 @@ def read_physical(path, loads, paddr, size):
 class BaremetalSampleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        for tool in ("qemu-system-x86_64", "gdb", "nm"):
-            require_tool(tool)
-        if not ELF.exists():
-            raise AssertionError(f"{ELF} is missing: build the 'samples' target")
+        require_baremetal_sample("gdb", "nm")
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="seam-baremetal-")

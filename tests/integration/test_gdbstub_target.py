@@ -20,6 +20,7 @@ import time
 import unittest
 from pathlib import Path
 
+from qemu_guest import gdb_batch
 from seamtest import BUILD_DIR, CACHE_DIR, SOURCE_DIR, require_tool
 
 sys.dont_write_bytecode = True
@@ -35,12 +36,9 @@ CMDLINE = "console=ttyS0 panic=-1 rdinit=/bin/busybox -- sleep 100000"
 BOOTED = "Run /bin/busybox as init process"
 
 
-def gdb_batch(port, commands, timeout=60):
-    args = ["gdb", "-batch", "-nx", "-ex", "set pagination off",
-            "-ex", f"target remote 127.0.0.1:{port}"]
-    for command in commands + ["disconnect"]:
-        args += ["-ex", command]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+def gdb_remote(port, commands, timeout=60):
+    proc = gdb_batch(["set pagination off", f"target remote 127.0.0.1:{port}", *commands,
+                      "disconnect"], timeout=timeout)
     return proc.stdout + proc.stderr
 
 
@@ -124,7 +122,7 @@ class GdbstubTargetTest(unittest.TestCase):
                          "echo @end\\n"]
             if kind == "phys":
                 commands.append("maint packet Qqemu.PhyMemMode:0")
-        text = gdb_batch(self.port, commands)
+        text = gdb_remote(self.port, commands)
 
         gdb_registers = {}
         cpu = None

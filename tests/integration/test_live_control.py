@@ -10,97 +10,27 @@ KASLR offset seam found), `next` reaches a later line of ksys_write, `step` ente
 that line, `hbreak` stops too, `info breakpoints` counts the hits, `delete` removes them, and
 SIGINT during a `continue` without breakpoints interrupts the guest and seam says where.
 """
-import os
 import re
-import select
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 import unittest
 
-from seamtest import SEAM, CACHE_DIR, SOURCE_DIR, corpus_scenario, require_tool
-
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(SOURCE_DIR / "samples" / "kernels"))
-import run_qemu  # noqa: E402
+from qemu_guest import Prompt, boot_corpus_scenario, gdb_batch, run_qemu, stop_of
+from seamtest import corpus_scenario, require_tool
 
 SCENARIO = "sysrq-kaslr"
 RUN_INIT = "Run /init as init process"
 
 
-class Prompt:
-    """seam reading commands from a pipe; each answer ends with the echo of a marker."""
-
-    def __init__(self, args):
-        self.proc = subprocess.Popen([SEAM, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
-        self.count = 0
-        self.pending = ""
-
-    def send(self, command):
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-
-    def read_until(self, marker, timeout):
-        """Output up to the line holding `marker` (read unbuffered: select() sees the pipe)."""
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while time.monotonic() < deadline:
-            at = self.pending.find(marker)
-            if at >= 0 and "\n" in self.pending[at:]:
-                end = self.pending.index("\n", at) + 1
-                text, self.pending = self.pending[:end], self.pending[end:]
-                return text
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                self.pending += chunk.decode(errors="replace")
-        raise AssertionError(f"no '{marker}' from seam within {timeout} s: {self.pending}")
-
-    def run(self, command, timeout=60):
-        self.count += 1
-        marker = f"@@done {self.count}"
-        self.send(command)
-        self.send(f"help nosuchcommand-{self.count}")  # an error line marks the end
-        text = self.read_until(f"nosuchcommand-{self.count}", timeout)
-        return text[:text.rfind("seam: error: help: no command")]
-
-    def close(self):
-        try:
-            self.proc.stdin.close()
-            self.proc.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait()
-
-
 def gdb_breakpoints(vmlinux, offset, locations):
     """gdb's breakpoint address for each location (`symbol-file -o`, no target)."""
-    args = ["gdb", "-batch", "-nx", "-ex", "set pagination off",
-            "-ex", f"symbol-file -o {offset:#x} {vmlinux}"]
-    for location in locations:
-        args += ["-ex", f"break {location}"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    proc = gdb_batch(["set pagination off", f"symbol-file -o {offset:#x} {vmlinux}",
+                      *(f"break {location}" for location in locations)])
     found = re.findall(r"^Breakpoint \d+ at (0x[0-9a-f]+)", proc.stdout, re.M)
     if len(found) != len(locations):
         raise AssertionError(f"gdb: {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     return [int(a, 16) for a in found]
-
-
-STOP_LINE = re.compile(r"^#0\s+([0-9a-f]{16}) (\S+?)(?:\+0x[0-9a-f]+)? \[(\S+)\]"
-                       r"(?: \[inlined\])?(?: \[\w+\])?(?: (\S+):(\d+))?$", re.M)
-
-
-def stop_of(text):
-    m = STOP_LINE.search(text)
-    if not m:
-        raise AssertionError(f"no stop location in: {text}")
-    return {"pc": int(m.group(1), 16), "function": m.group(2), "file": m.group(4),
-            "line": int(m.group(5) or 0), "inlined": "[inlined]" in m.group(0)}
 
 
 class LiveControlTest(unittest.TestCase):
@@ -109,22 +39,12 @@ class LiveControlTest(unittest.TestCase):
         require_tool("gdb")
         require_tool(run_qemu.QEMU)
         cls.scenario = corpus_scenario(SCENARIO)
-        info = cls.scenario.info
-        kernel = CACHE_DIR / info["kernel"]["bzimage"]
-        initrd = cls.scenario.dir.parent / "initramfs.cpio.gz"
         cls.workdir = tempfile.TemporaryDirectory(prefix="seam-live-control.")
-        serial = os.path.join(cls.workdir.name, "serial.log")
-        cls.qemu = run_qemu.Qemu(["-kernel", str(kernel), "-initrd", str(initrd),
-                                  "-append", info["cmdline"]],
-                                 cls.workdir.name, serial, "tcg", "max", info["cpus"],
-                                 info["memory"])
         try:
-            cls.qmp = cls.qemu.connect()
             # Stopped as soon as init starts: its writes (and the crash) are still to come.
-            run_qemu.wait_for_serial(cls.qemu, serial, [RUN_INIT], [run_qemu.INIT_FAILED], 120)
-            cls.qmp.command("stop")
+            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name, [RUN_INIT],
+                                                     stop=True)
         except Exception:
-            cls.qemu.stop()
             cls.workdir.cleanup()
             raise
         cls.vmlinux = cls.scenario.vmlinux

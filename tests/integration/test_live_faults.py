@@ -12,9 +12,8 @@ import tempfile
 import time
 import unittest
 
-from qemu_guest import RawStub, SilentStub, boot_rust_fixture, run_qemu
+from qemu_guest import Prompt, SilentStub, run_qemu, rust_fixture_at
 from seamtest import SEAM, elf_symbol_addresses, require_tool, rust_fixture_vmlinux
-from test_live_control import Prompt
 
 EXCHANGE_TIMEOUT = 10  # GdbRemoteOptions::timeout, seconds
 
@@ -26,15 +25,9 @@ class StubKilledTest(unittest.TestCase):
         cls.vmlinux = rust_fixture_vmlinux()
         entry = elf_symbol_addresses(cls.vmlinux, ["do_init_module"])["do_init_module"]
         cls.workdir = tempfile.TemporaryDirectory(prefix="seam-live-faults.")
-        cls.qemu, _ = boot_rust_fixture(cls.workdir.name, halted=True)
         try:
-            stub = RawStub(cls.qemu.gdb_port)
-            try:
-                stub.run_to(entry, timeout=120)
-            finally:
-                stub.close()
+            cls.qemu, _, _ = rust_fixture_at(cls.workdir.name, entry)
         except Exception:
-            cls.qemu.stop()
             cls.workdir.cleanup()
             raise
 

@@ -14,9 +14,8 @@ import re
 import tempfile
 import unittest
 
-from qemu_guest import RawStub, boot_rust_fixture, run_qemu
+from qemu_guest import Prompt, run_qemu, rust_fixture_at, stop_of
 from seamtest import RUST_FIXTURE_DIR, elf_symbol_addresses, require_tool, rust_fixture_vmlinux
-from test_live_control import Prompt, stop_of
 
 FRAME = re.compile(r"^#(\d+)\s+([0-9a-f]{16}) (.+?)(?:\+0x[0-9a-f]+)? \[(\S+)\]"
                    r"((?: \[\w+\])*)(?: (\S+):(\d+))?$", re.M)
@@ -35,14 +34,13 @@ class LiveRustTest(unittest.TestCase):
         cls.ko = RUST_FIXTURE_DIR / "rust_crashme.ko"
         entry = elf_symbol_addresses(cls.vmlinux, ["do_init_module"])["do_init_module"]
         cls.workdir = tempfile.TemporaryDirectory(prefix="seam-live-rust.")
-        cls.qemu, cls.serial = boot_rust_fixture(cls.workdir.name, halted=True)
         cls.seam = None
         try:
-            stub = RawStub(cls.qemu.gdb_port)
-            try:
-                stop = stub.run_to(entry, timeout=120)  # nokaslr: the link address
-            finally:
-                stub.close()
+            cls.qemu, cls.serial, stop = rust_fixture_at(cls.workdir.name, entry)  # nokaslr
+        except Exception:
+            cls.workdir.cleanup()
+            raise
+        try:
             if not stop.startswith("T05"):
                 raise AssertionError(f"the guest did not stop at do_init_module: {stop}")
             cls.seam = Prompt(["-g", f"127.0.0.1:{cls.qemu.gdb_port}", "-s", str(cls.vmlinux),

@@ -18,19 +18,15 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 import unittest
 
-from seamtest import CACHE_DIR, SEAM, SOURCE_DIR, corpus_scenario, require_tool
+from qemu_guest import GarbageStub, boot_corpus_scenario, gdb_batch, run_qemu
+from seamtest import CACHE_DIR, SEAM, corpus_scenario, require_tool
 from test_backtrace import normal_name
 
-sys.dont_write_bytecode = True
-sys.path.insert(0, str(SOURCE_DIR / "samples" / "kernels"))
-import peer_oracles  # noqa: E402
-import run_qemu  # noqa: E402
+import peer_oracles  # noqa: E402  (samples/kernels, on the path by qemu_guest)
 
 SCENARIO = "sysrq-kaslr"
 
@@ -56,10 +52,7 @@ def gdb_live_bt(port, vmlinux, kernel_offset, thread):
                 f"symbol-file -o {kernel_offset:#x} {vmlinux}",
                 f"thread {thread}", f"echo {peer_oracles.BT_MARK}\\n", "bt",
                 f"echo {peer_oracles.BT_MARK}\\n", "disconnect"]
-    args = ["gdb", "-batch", "-nx"]
-    for command in commands:
-        args += ["-ex", command]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    proc = gdb_batch(commands)
     parts = proc.stdout.split(peer_oracles.BT_MARK)
     if len(parts) < 3:
         raise AssertionError(f"gdb printed no bt: {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
@@ -81,36 +74,6 @@ def gdb_names_to_first_exception_frame(backtrace):
     return names
 
 
-class GarbageStub:
-    """A TCP server that answers every connection with bytes no gdbstub sends."""
-
-    def __init__(self):
-        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(4)
-        self.port = self.server.getsockname()[1]
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            with conn:
-                try:
-                    conn.settimeout(5)
-                    conn.recv(4096)
-                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n" + bytes(range(256)))
-                    conn.recv(4096)
-                except OSError:
-                    pass
-
-    def close(self):
-        self.server.close()
-
-
 class LiveSessionTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -124,17 +87,10 @@ class LiveSessionTest(unittest.TestCase):
             if not path.exists():
                 raise AssertionError(f"{path} is missing (fetch the kernel, make the corpus)")
         cls.workdir = tempfile.TemporaryDirectory(prefix="seam-live.")
-        serial = os.path.join(cls.workdir.name, "serial.log")
-        cls.qemu = run_qemu.Qemu(["-kernel", str(kernel), "-initrd", str(initrd),
-                                  "-append", info["cmdline"]],
-                                 cls.workdir.name, serial, "tcg", "max", info["cpus"],
-                                 info["memory"])
         try:
-            cls.qmp = cls.qemu.connect()
-            run_qemu.wait_for_serial(cls.qemu, serial, [run_qemu.PANIC_END],
-                                     [run_qemu.INIT_FAILED], 120)
+            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name,
+                                                     [run_qemu.PANIC_END])
         except Exception:
-            cls.qemu.stop()
             cls.workdir.cleanup()
             raise
         cls.port = cls.qemu.gdb_port
