@@ -1,7 +1,6 @@
 #include "engine/bare_session.h"
 
-#include <charconv>
-
+#include "engine/address_expression.h"
 #include "engine/bare_stack_trace.h"
 #include "engine/frame_variables.h"
 #include "engine/gdbstub_target.h"
@@ -17,20 +16,6 @@ namespace {
 // CR3's page-table base (bits 12-51); the low bits are flags or the PCID.
 constexpr uint64_t kCr3AddressMask = 0x000ffffffffff000;
 constexpr uint64_t kCr4La57 = 1u << 12;
-
-std::optional<uint64_t> parse_number(std::string_view text) {
-  int base = 10;
-  if (text.starts_with("0x") || text.starts_with("0X")) {
-    text.remove_prefix(2);
-    base = 16;
-  } else if (text.find_first_of("abcdefABCDEF") != std::string_view::npos || text.size() >= 8) {
-    base = 16;  // as the Linux session reads bare addresses
-  }
-  uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 class BareValueReader final : public ValueReader {
  public:
@@ -123,21 +108,14 @@ class BareSession final : public Session {
   }
 
   Result<uint64_t> evaluate_address(std::string_view expression) override {
-    std::string_view text = expression;
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-    if (auto number = parse_number(text)) return *number;
-    uint64_t offset = 0;
-    if (size_t plus = text.find('+'); plus != std::string_view::npos) {
-      auto parsed = parse_number(text.substr(plus + 1));
-      if (!parsed) return Error("cannot parse the offset in '" + std::string(expression) + "'");
-      offset = *parsed;
-      text = text.substr(0, plus);
-    }
-    Result<std::vector<SymbolInfo>> symbols = symbols_named(text);
+    Result<AddressExpression> parsed = parse_address_expression(expression);
+    if (!parsed) return parsed.error();
+    if (!parsed->symbol) return parsed->value;
+    std::string_view name = *parsed->symbol;
+    Result<std::vector<SymbolInfo>> symbols = symbols_named(name);
     if (!symbols) return symbols.error();
-    if (symbols->empty()) return Error("no symbol '" + std::string(text) + "' in " + elf_->path());
-    return symbols->front().address + offset;
+    if (symbols->empty()) return Error("no symbol '" + std::string(name) + "' in " + elf_->path());
+    return symbols->front().address + parsed->value;
   }
 
   Result<SymbolInfo> symbol_at(uint64_t address) override {

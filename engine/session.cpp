@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
+#include "engine/address_expression.h"
 #include "engine/bare_session.h"
 #include "engine/frame_variables.h"
 #include "engine/kernel_modules.h"
@@ -42,20 +42,6 @@ std::optional<std::string> find_vmlinux(const std::string& release) {
     if (is_file(candidate)) return candidate;
   }
   return std::nullopt;
-}
-
-std::optional<uint64_t> parse_number(std::string_view text) {
-  int base = 10;
-  if (text.starts_with("0x") || text.starts_with("0X")) {
-    text.remove_prefix(2);
-    base = 16;
-  } else if (text.size() >= 8 || text.find_first_of("abcdefABCDEF") != std::string_view::npos) {
-    base = 16;  // bare kernel addresses, as crash accepts them
-  }
-  uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, base);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
 }
 
 struct LoadedModule {
@@ -154,25 +140,17 @@ class KernelSession final : public Session {
   }
 
   Result<uint64_t> evaluate_address(std::string_view expression) override {
-    std::string_view text = expression;
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-    if (auto number = parse_number(text)) return *number;
-    uint64_t offset = 0;
-    size_t plus = text.find('+');
-    if (plus != std::string_view::npos) {
-      auto parsed = parse_number(text.substr(plus + 1));
-      if (!parsed) return Error("cannot parse the offset in '" + std::string(expression) + "'");
-      offset = *parsed;
-      text = text.substr(0, plus);
-    }
-    Result<std::vector<SymbolInfo>> symbols = symbols_named(text);
+    Result<AddressExpression> parsed = parse_address_expression(expression);
+    if (!parsed) return parsed.error();
+    if (!parsed->symbol) return parsed->value;
+    std::string_view name = *parsed->symbol;
+    Result<std::vector<SymbolInfo>> symbols = symbols_named(name);
     if (!symbols) return symbols.error();
     if (symbols->empty()) {
-      return Error("no symbol '" + std::string(text) + "' in " + vmlinux_->path() +
+      return Error("no symbol '" + std::string(name) + "' in " + vmlinux_->path() +
                    (modules_loaded_ ? " or the modules' symbols" : ""));
     }
-    return symbols->front().address + offset;
+    return symbols->front().address + parsed->value;
   }
 
   Result<SymbolInfo> symbol_at(uint64_t address) override {
