@@ -86,17 +86,12 @@ Backtrace BareStackTracer::unwind(const Registers& first) {
         bt.end_reason = why + ", and rbp is not known";
         break;
       }
-      Result<uint64_t> caller_bp = read(*bp);
-      Result<uint64_t> ret = read(*bp + 8);
-      if (!caller_bp || !ret) {
-        bt.end_reason =
-            why + "; frame pointer: " + (caller_bp ? ret.error() : caller_bp.error()).message();
+      Result<uint64_t> fp_cfa = frame_pointer_step(*bp, read, next);
+      if (!fp_cfa) {
+        bt.end_reason = why + "; frame pointer: " + fp_cfa.error().message();
         break;
       }
-      next.set(Reg::kRip, *ret);
-      next.set(Reg::kRsp, *bp + 16);
-      next.set(Reg::kRbp, *caller_bp);
-      new_cfa = *bp + 16;
+      new_cfa = *fp_cfa;
       next_by = "frame pointer";
     }
     uint64_t ret = next.get(Reg::kRip).value_or(0);

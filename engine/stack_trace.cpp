@@ -338,6 +338,12 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
     }
     return *value;
   };
+  // read_stack as a StackReader: the error is read_error.
+  StackReader read_stack_or_error = [&](uint64_t address) {
+    std::optional<uint64_t> value = read_stack(address);
+    if (!value) return Result<uint64_t>(Error(read_error));
+    return Result<uint64_t>(*value);
+  };
 
   // DWARF CFI of pc's binary: nullopt with cfi_error "" when there is no CFI
   // row for pc (frame pointers may still work), with cfi_error set when the
@@ -351,11 +357,7 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
     std::string open_error;
     const CfiTable* cfi = binary ? cfi_of(binary, open_error) : nullptr;
     if (!cfi) return std::nullopt;
-    CfiStepResult step = cfi_unwind_step(*cfi, file_address, current, [&](uint64_t address) {
-      std::optional<uint64_t> value = read_stack(address);
-      if (!value) return Result<uint64_t>(Error(read_error));
-      return Result<uint64_t>(*value);
-    });
+    CfiStepResult step = cfi_unwind_step(*cfi, file_address, current, read_stack_or_error);
     cfi_error = step.error;
     return step.next;
   };
@@ -453,16 +455,12 @@ Backtrace StackTracer::unwind(Registers regs, uint64_t task, int cpu, bool first
           bt.end_reason = why + ", and rbp is not on a known stack";
           break;
         }
-        auto caller_bp = read_stack(*bp);
-        auto ret = read_stack(*bp + 8);
-        if (!caller_bp || !ret) {
-          bt.end_reason = read_error;
+        Result<uint64_t> fp_cfa = frame_pointer_step(*bp, read_stack_or_error, next);
+        if (!fp_cfa) {
+          bt.end_reason = read_error;  // the last failed read's, as before
           break;
         }
-        next.set(Reg::kRip, *ret);
-        next.set(Reg::kRsp, *bp + 16);
-        next.set(Reg::kRbp, *caller_bp);
-        new_cfa = *bp + 16;
+        new_cfa = *fp_cfa;
         next_by = "frame pointer";
       }
     } else {

@@ -75,6 +75,17 @@ CfiStepResult cfi_unwind_step(const CfiTable& cfi, uint64_t file_address, const 
   return out;
 }
 
+Result<uint64_t> frame_pointer_step(uint64_t bp, const StackReader& read, Registers& next) {
+  Result<uint64_t> caller_bp = read(bp);
+  Result<uint64_t> ret = read(bp + 8);
+  if (!caller_bp) return caller_bp.error();
+  if (!ret) return ret.error();
+  next.set(Reg::kRip, *ret);
+  next.set(Reg::kRsp, bp + 16);
+  next.set(Reg::kRbp, *caller_bp);
+  return bp + 16;
+}
+
 size_t append_symbolized_frames(Backtrace& bt, const Symbolized& symbolized,
                                 const FramePlace& place) {
   const Registers& regs = *place.registers;

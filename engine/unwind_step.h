@@ -45,6 +45,11 @@ struct CfiStepResult {
 CfiStepResult cfi_unwind_step(const CfiTable& cfi, uint64_t file_address, const Registers& current,
                               const StackReader& read);
 
+// One step by frame pointers from `bp`: [bp] = the caller's rbp, [bp + 8] =
+// the return address (both read, in that order). Sets rip, rsp (= bp + 16)
+// and rbp in `next`; returns the CFA (bp + 16), or the first read's error.
+Result<uint64_t> frame_pointer_step(uint64_t bp, const StackReader& read, Registers& next);
+
 // Where one pc's frames come from, for append_symbolized_frames.
 struct FramePlace {
   const Registers* registers = nullptr;  // pc, sp and what the unwinder recovered
