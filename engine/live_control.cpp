@@ -278,12 +278,26 @@ Result<LiveStop> LiveControl::run_to(uint64_t address, uint64_t sp,
   return done(Error("the return address was hit too often by other frames"));
 }
 
-Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>* cancel) {
+struct LiveControl::Position {
+  Registers regs;
+  uint64_t pc = 0;
+  std::optional<Code> code;  // none outside the kernel's and modules' code
+};
+
+Result<LiveControl::Position> LiveControl::position() {
   Result<Registers> regs = host_.target.registers(cpu_);
   if (!regs) return regs.error();
   Result<uint64_t> pc = pc_of(*regs);
   if (!pc) return pc.error();
-  std::optional<Code> code = code_at(*pc);
+  return Position{*regs, *pc, code_at(*pc)};
+}
+
+Result<LiveStop> LiveControl::step_line(bool over_calls, const std::atomic<bool>* cancel) {
+  Result<Position> start = position();
+  if (!start) return start.error();
+  Result<Registers> regs = start->regs;
+  Result<uint64_t> pc = start->pc;
+  std::optional<Code> code = start->code;
   std::optional<LineRange> range;
   if (code) range = code->binary->source_locations().gdb_line_at(code->file_address);
   if (!code || !range) {
@@ -422,11 +436,11 @@ Result<Registers> LiveControl::past_prologue(const Code& entered, Registers regs
 }
 
 Result<LiveStop> LiveControl::finish(const std::atomic<bool>* cancel) {
-  Result<Registers> regs = host_.target.registers(cpu_);
-  if (!regs) return regs.error();
-  Result<uint64_t> pc = pc_of(*regs);
-  if (!pc) return pc.error();
-  std::optional<Code> code = code_at(*pc);
+  Result<Position> start = position();
+  if (!start) return start.error();
+  Result<Registers> regs = start->regs;
+  Result<uint64_t> pc = start->pc;
+  std::optional<Code> code = start->code;
   std::vector<InlineRange> chain;
   if (code) chain = code->binary->source_locations().inline_ranges_at(code->file_address);
   if (chain.size() > 1 && chain.front().inlined) {

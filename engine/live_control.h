@@ -106,6 +106,8 @@ class LiveControl {
  private:
   struct Code;  // the binary holding a pc and the pc's file address in it
   std::optional<Code> code_at(uint64_t pc);
+  struct Position;  // the vCPU's registers, its pc and the code there
+  Result<Position> position();
   Result<void> prepare_stepping();
   Result<Registers> step_once();
   Result<LiveStop> resume_all(const std::atomic<bool>* cancel);
