@@ -112,14 +112,7 @@ void DwarfIndex::collect_functions(Dwarf_Die* parent, CompileUnit& unit, const s
       case DW_TAG_class_type:
       case DW_TAG_union_type:
         if (scoped_language || tag == DW_TAG_namespace || tag == DW_TAG_module) {
-          const char* name = dwarf_diename(&child);
-          std::string inner = scope;
-          if (name) {
-            inner += std::string(name) + "::";
-          } else if (tag == DW_TAG_namespace) {
-            inner += "(anonymous namespace)::";
-          }
-          collect_functions(&child, unit, inner, depth + 1);
+          collect_functions(&child, unit, inner_scope(&child, scope), depth + 1);
         }
         break;
       default: break;

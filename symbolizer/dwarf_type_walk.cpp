@@ -125,6 +125,13 @@ std::string qualified_name(Dwarf_Die die) {
   return prefix + name;
 }
 
+std::string inner_scope(Dwarf_Die* die, const std::string& scope) {
+  const char* name = dwarf_diename(die);
+  if (name) return scope + name + "::";
+  if (dwarf_tag(die) == DW_TAG_namespace) return scope + "(anonymous namespace)::";
+  return scope;
+}
+
 Language die_language(Dwarf_Die die) {
   Dwarf_Die cu;
   if (dwarf_diecu(&die, &cu, nullptr, nullptr) == nullptr) return Language::Unknown;

@@ -59,4 +59,10 @@ std::string qualified_name(Dwarf_Die die);
 // The language of the unit holding `die` (DW_AT_language of its CU).
 Language die_language(Dwarf_Die die);
 
+// The scope inside `die` (a namespace, module or type) as seen from `scope`
+// ("a::" or ""): scope + "name::", scope + "(anonymous namespace)::" for a
+// nameless namespace, `scope` itself for another nameless DIE. For walks
+// down a unit that build qualified names as they go.
+std::string inner_scope(Dwarf_Die* die, const std::string& scope);
+
 }  // namespace seam

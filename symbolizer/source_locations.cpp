@@ -402,14 +402,7 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
             } else if (tag == DW_TAG_namespace || tag == DW_TAG_module ||
                        (scoped && (tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
                                    tag == DW_TAG_union_type))) {
-              const char* name = dwarf_diename(&child);
-              std::string inner = scope;
-              if (name) {
-                inner += std::string(name) + "::";
-              } else if (tag == DW_TAG_namespace) {
-                inner += "(anonymous namespace)::";
-              }
-              walk(&child, inner, depth + 1);
+              walk(&child, inner_scope(&child, scope), depth + 1);
             }
           } while (dwarf_siblingof(&child, &child) == 0);
         };
