@@ -13,10 +13,8 @@ One QEMU at a time; about 30 s.
 """
 import os
 import re
-import subprocess
 import tempfile
 import unittest
-from pathlib import Path
 
 from qemu_guest import require_baremetal_sample
 from seamtest import SEAM, SOURCE_DIR, run

@@ -16,7 +16,7 @@ import time
 import unittest
 import urllib.request
 
-from seamtest import SAMPLES_DIR, require_tool, run, seam
+from seamtest import SAMPLES_DIR, require_tool, run
 
 
 def free_port():

@@ -11,14 +11,11 @@ GdbstubLive gtests of seam_corpus_tests against it:
 """
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
-from pathlib import Path
 
 from qemu_guest import gdb_batch
 from seamtest import BUILD_DIR, CACHE_DIR, SOURCE_DIR, require_tool
