@@ -46,9 +46,9 @@ class BareSession final : public Session {
         elf_(std::move(elf)),
         memory_(std::make_unique<KernelMemory>(opened_->target())) {
     for (const std::string& w : opened_->warnings()) warnings_.push_back(w);
-    for (const std::string& w : elf_->warnings()) warnings_.push_back(w);
+    warnings_.insert(warnings_.end(), elf_->warnings().begin(), elf_->warnings().end());
     if (!options_.module_paths.empty())
-      warnings_.push_back("no Linux kernel here: the module files given with -s are not used");
+      warnings_.emplace_back("no Linux kernel here: the module files given with -s are not used");
     Target& target = opened_->target();
     if (!target.reads_virtual()) {
       // A dump: virtual addresses through the page tables the CPU was using.
@@ -59,7 +59,7 @@ class BareSession final : public Session {
         int levels = (regs->get(Reg::kCr4).value_or(0) & kCr4La57) ? 5 : 4;
         memory_->set_paging(X86_64Paging(*cr3 & kCr3AddressMask, levels));
       } else {
-        warnings_.push_back(
+        warnings_.emplace_back(
             "the dump has no CR3 for CPU 0: virtual memory reads as physical is not assumed; "
             "use rd -p");
       }

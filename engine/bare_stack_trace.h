@@ -31,7 +31,7 @@ class BareStackTracer {
   // CPU's virtual memory.
   BareStackTracer(Binary& elf, StackReader read) : elf_(elf), read_(std::move(read)) {}
 
-  Backtrace unwind(const Registers& registers);
+  Backtrace unwind(const Registers& first);
 
  private:
   bool is_code(uint64_t pc);

@@ -416,10 +416,11 @@ class KernelSession final : public Session {
 
   static std::string panic_message(const std::vector<LogRecord>& records) {
     constexpr std::string_view kPanic = "Kernel panic - not syncing: ";
-    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    for (size_t i = records.size(); i-- > 0;) {
+      const LogRecord& record = records[i];
       // Not the closing "---[ end Kernel panic - not syncing: ... ]---" line.
-      if (!it->text.starts_with(kPanic)) continue;
-      std::string message = it->text.substr(kPanic.size());
+      if (!record.text.starts_with(kPanic)) continue;
+      std::string message = record.text.substr(kPanic.size());
       while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
         message.pop_back();
       return message;

@@ -71,7 +71,7 @@ CfiStepResult cfi_unwind_step(const CfiTable& cfi, uint64_t file_address, const 
   for (Reg r : {Reg::kRbx, Reg::kRbp, Reg::kR12, Reg::kR13, Reg::kR14, Reg::kR15}) {
     if (!recover(static_cast<int>(r), r)) return out;
   }
-  out.next = std::move(result);
+  out.next = result;
   return out;
 }
 

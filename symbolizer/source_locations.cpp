@@ -361,8 +361,7 @@ std::vector<BreakpointLocation> SourceLocations::resolve_function(std::string_vi
           names.push_back(strip_parameters(demangled.name));
         }
       }
-      for (size_t i = 0; i < names.size(); ++i) {
-        const std::string& name = names[i];
+      for (const std::string& name : names) {
         if (name == query) return true;
         // gdb matches C and C++ names by their last components, not the
         // DWARF names of Rust functions.
@@ -727,8 +726,8 @@ std::optional<LineRange> SourceLocations::gdb_line_at(uint64_t address) {
 std::vector<InlineRange> SourceLocations::inline_ranges_at(uint64_t address) {
   std::vector<InlineRange> result;
   std::vector<Dwarf_Die> scopes = scopes_at_ ? scopes_at_(address) : std::vector<Dwarf_Die>{};
-  for (size_t i = 0; i < scopes.size(); ++i) {
-    Dwarf_Die* die = &scopes[i];
+  for (Dwarf_Die& scope : scopes) {
+    Dwarf_Die* die = &scope;
     InlineRange range;
     const char* linkage = string_attribute(die, DW_AT_linkage_name);
     DemangledName demangled = linkage ? demangle(linkage) : DemangledName{};

@@ -104,7 +104,7 @@ class SourceLocations {
  private:
   struct UnitInfo;
   UnitInfo& unit_info(Dwarf_Die* cu);
-  std::vector<BreakpointLocation> resolve_function(std::string_view name);
+  std::vector<BreakpointLocation> resolve_function(std::string_view query);
   std::vector<BreakpointLocation> resolve_line(std::string_view file, uint32_t line);
   uint64_t function_breakpoint(Dwarf_Die* function, UnitInfo& unit);
   void describe(BreakpointLocation& location);
