@@ -55,7 +55,7 @@ Backtrace BareStackTracer::unwind(const Registers& first) {
       break;
     }
     uint64_t lookup = exact ? *pc : *pc - 1;
-    append_symbolized_frames(bt, elf_.symbolize(lookup),
+    append_symbolized_frames(bt, exact ? symbolize_exact_pc(elf_, lookup) : elf_.symbolize(lookup),
                              {&regs, cfa, module_name(), 0, unwound_by});
     if (static_cast<int>(bt.frames.size()) >= kMaxFrames) {
       bt.end_reason = "stopped after " + std::to_string(kMaxFrames) + " frames";

@@ -275,14 +275,15 @@ void StackTracer::add_frames(Backtrace& bt, const Registers& regs, std::optional
   uint64_t start_runtime_delta = 0;  // runtime - file address
   if (in_vmlinux_text(pc)) {
     module = "vmlinux";
-    symbolized = kernel_.vmlinux().symbolize(kernel_.to_link(lookup));
+    symbolized = exact ? symbolize_exact_pc(kernel_.vmlinux(), kernel_.to_link(lookup))
+                       : kernel_.vmlinux().symbolize(kernel_.to_link(lookup));
     start_runtime_delta = pc - kernel_.to_link(pc);
   }
   if (module.empty()) {
     if (const CodeModule* m = code_module(pc)) {
       module = m->name;
       if (m->binary) {
-        symbolized = m->binary->symbolize(lookup);
+        symbolized = exact ? symbolize_exact_pc(*m->binary, lookup) : m->binary->symbolize(lookup);
       } else if (m->kallsyms) {
         // No .ko: the name from the kernel's own symbol table, without source.
         if (std::optional<KallsymsMatch> match = m->kallsyms->lookup(lookup)) {

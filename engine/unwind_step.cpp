@@ -86,6 +86,20 @@ Result<uint64_t> frame_pointer_step(uint64_t bp, const StackReader& read, Regist
   return bp + 16;
 }
 
+Symbolized symbolize_exact_pc(Binary& binary, uint64_t file_address) {
+  Symbolized symbolized = binary.symbolize(file_address);
+  if (symbolized.frames.empty() || symbolized.frames.front().line == 0) return symbolized;
+  std::optional<LineRange> statement = binary.source_locations().gdb_line_at(file_address);
+  SourceFrame& innermost = symbolized.frames.front();
+  auto base = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
+  // Only the line: both readers name the same file, perhaps spelled differently.
+  if (statement && statement->low == file_address && statement->is_stmt && statement->line != 0 &&
+      base(statement->file) == base(innermost.file)) {
+    innermost.line = statement->line;
+  }
+  return symbolized;
+}
+
 size_t append_symbolized_frames(Backtrace& bt, const Symbolized& symbolized,
                                 const FramePlace& place) {
   const Registers& regs = *place.registers;

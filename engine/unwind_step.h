@@ -50,6 +50,13 @@ CfiStepResult cfi_unwind_step(const CfiTable& cfi, uint64_t file_address, const 
 // and rbp in `next`; returns the CFA (bp + 16), or the first read's error.
 Result<uint64_t> frame_pointer_step(uint64_t bp, const StackReader& read, Registers& next);
 
+// Symbolizes an exact pc (where execution is: frame 0, an interrupted pc):
+// as Binary::symbolize, but the innermost frame's line is the one gdb shows
+// where several line-table rows share the address (the row that starts a
+// statement; Binary::symbolize gives the last row, as llvm-symbolizer).
+// Return addresses (pc - 1) need no such care: no row starts there.
+Symbolized symbolize_exact_pc(Binary& binary, uint64_t file_address);
+
 // Where one pc's frames come from, for append_symbolized_frames.
 struct FramePlace {
   const Registers* registers = nullptr;  // pc, sp and what the unwinder recovered

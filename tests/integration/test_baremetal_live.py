@@ -165,10 +165,9 @@ class BaremetalLiveTest(unittest.TestCase):
         self.assertEqual([pc for i, pc in enumerate(got_pcs) if i != 11],
                          [pc for i, pc in enumerate(expected_pcs) if i != 11],
                          ([hex(p) for p in got_pcs], [hex(p) for p in expected_pcs]))
-        # And on gdb's line, except where the frame's line is shown differently at the same
-        # pc (to fix, in the symbolizer): where several rows share an address gdb shows the
-        # is_stmt one, libdw the last one (3, 7, 8, 12); and the inlined call above (11).
-        known = {3, 7, 8, 11, 12}
+        # And on gdb's line (where several line-table rows share the stop's address, the one
+        # that starts a statement), except at the inlined call above (11).
+        known = {11}
         self.assertEqual([s for i, s in enumerate(got) if i not in known],
                          [s for i, s in enumerate(expected) if i not in known], (got, expected))
         # frame N: the caller of the C function is the inlined Rust frame at its call site,
