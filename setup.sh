@@ -30,6 +30,7 @@ PACKAGES=(
   "linux-headers-$SEAM_KERNEL_ABI" linux-kbuild-6.1                        # its crash module's build
   crash python3-drgn gdb                                                   # vmcore peers and oracles
   libkdumpfile-dev libreadline-dev                                         # engine (kdump files) and CLI
+  qt6-base-dev libgl-dev                                                   # seam-gui (Qt 6 Widgets)
 )
 
 log() { printf '\n== %s\n' "$*"; }

@@ -1,0 +1,53 @@
+#include "gui/backtrace_fetcher.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <utility>
+
+namespace seam::gui {
+
+BacktraceFetcher::BacktraceFetcher(std::shared_ptr<engine::Session> session, QObject* parent)
+    : QObject(parent), session_(std::move(session)) {
+  connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &BacktraceFetcher::finish);
+}
+
+BacktraceFetcher::~BacktraceFetcher() {
+  watcher_.waitForFinished();
+}
+
+void BacktraceFetcher::request(int pid) {
+  if (watcher_.isRunning()) {
+    pending_ = pid;
+    return;
+  }
+  run(pid);
+}
+
+void BacktraceFetcher::run(int pid) {
+  // The worker holds the session too, should this fetcher go first.
+  watcher_.setFuture(QtConcurrent::run([session = session_, pid]() -> Outcome {
+    engine::BacktraceRequest request;
+    request.pid = pid;
+    request.variables = true;
+    Result<engine::Backtrace> backtrace = session->backtrace(request);
+    if (!backtrace) return {pid, std::nullopt, backtrace.error().message()};
+    return {pid, std::move(*backtrace), ""};
+  }));
+}
+
+void BacktraceFetcher::finish() {
+  Outcome outcome = watcher_.result();
+  if (pending_) {  // a newer request: this answer is stale
+    int pid = *pending_;
+    pending_.reset();
+    run(pid);
+    return;
+  }
+  if (!outcome.backtrace) {
+    emit failed(outcome.pid, QString::fromStdString(outcome.error));
+    return;
+  }
+  backtrace_ = std::move(*outcome.backtrace);
+  emit ready(outcome.pid);
+}
+
+}  // namespace seam::gui

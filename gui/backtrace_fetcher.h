@@ -1,0 +1,53 @@
+// BacktraceFetcher: reads a task's backtrace, with every frame's arguments
+// and locals, in a worker thread. One request at a time (a Session is not
+// thread-safe); a request made while one runs replaces any waiting one, so
+// clicking through the task list only reads the last task clicked.
+//
+//   BacktraceFetcher fetcher(loaded->session);
+//   connect(&fetcher, &BacktraceFetcher::ready, [&](int pid) { show(fetcher.take()); });
+//   connect(&fetcher, &BacktraceFetcher::failed, [&](int pid, const QString& why) { ... });
+//   fetcher.request(1);
+#pragma once
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/session.h"
+
+namespace seam::gui {
+
+class BacktraceFetcher : public QObject {
+  Q_OBJECT
+ public:
+  explicit BacktraceFetcher(std::shared_ptr<engine::Session> session, QObject* parent = nullptr);
+  ~BacktraceFetcher() override;  // waits for a read under way
+
+  void request(int pid);
+  bool busy() const { return watcher_.isRunning() || pending_.has_value(); }
+  // After `ready`: the backtrace read.
+  engine::Backtrace take() { return std::move(backtrace_); }
+
+ signals:
+  void ready(int pid);
+  void failed(int pid, const QString& message);
+
+ private:
+  struct Outcome {  // Result<T> has no empty state, which QFuture needs
+    int pid = 0;
+    std::optional<engine::Backtrace> backtrace;
+    std::string error;
+  };
+  void run(int pid);
+  void finish();
+
+  std::shared_ptr<engine::Session> session_;
+  QFutureWatcher<Outcome> watcher_;
+  std::optional<int> pending_;
+  engine::Backtrace backtrace_;
+};
+
+}  // namespace seam::gui

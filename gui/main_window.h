@@ -1,0 +1,69 @@
+// MainWindow: a loaded session in dock widgets: Tasks (filterable, the
+// crashed task selected at start), Backtrace of the selected task, Locals of
+// the selected frame, and the kernel Log. Backtraces are read in a worker
+// thread (BacktraceFetcher), so the window never waits on the session.
+//
+//   Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
+//   MainWindow window(*loaded);
+//   window.show();
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+#include <optional>
+
+#include "gui/session_loader.h"
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTreeView;
+
+namespace seam::gui {
+
+class BacktraceFetcher;
+class BacktraceModel;
+class LogModel;
+class TaskModel;
+class VariablesModel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // The PID of the selected task, if one is.
+  std::optional<int> selected_pid() const;
+  const TaskModel& task_model() const { return *task_model_; }
+  const BacktraceModel& backtrace_model() const { return *backtrace_model_; }
+  const VariablesModel& variables_model() const { return *variables_model_; }
+  const LogModel& log_model() const { return *log_model_; }
+  bool backtrace_pending() const;
+  QLineEdit* task_filter() const { return task_filter_; }
+
+ private:
+  void build_docks();
+  void select_task_row(int source_row);
+  void task_selected();
+  void frame_selected();
+  void backtrace_ready(int pid);
+  void backtrace_failed(int pid, const QString& message);
+
+  std::shared_ptr<LoadedSession> loaded_;
+  BacktraceFetcher* fetcher_ = nullptr;
+  TaskModel* task_model_ = nullptr;
+  QSortFilterProxyModel* task_filter_model_ = nullptr;
+  BacktraceModel* backtrace_model_ = nullptr;
+  VariablesModel* variables_model_ = nullptr;
+  LogModel* log_model_ = nullptr;
+  QLineEdit* task_filter_ = nullptr;
+  QTableView* task_view_ = nullptr;
+  QTableView* backtrace_view_ = nullptr;
+  QTreeView* variables_view_ = nullptr;
+  QTableView* log_view_ = nullptr;
+  QLabel* backtrace_status_ = nullptr;
+};
+
+}  // namespace seam::gui

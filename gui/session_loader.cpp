@@ -1,0 +1,60 @@
+#include "gui/session_loader.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+#include <utility>
+
+namespace seam::gui {
+
+Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options) {
+  Result<std::unique_ptr<engine::Session>> opened = engine::Session::open(options);
+  if (!opened) return opened.error();
+  auto loaded = std::make_shared<LoadedSession>();
+  loaded->session = std::move(*opened);
+  engine::Session& session = *loaded->session;
+  if (Result<engine::SystemInfo> info = session.system_info(); info) {
+    loaded->info = std::move(*info);
+  } else {
+    loaded->warnings.push_back("system info: " + info.error().message());
+  }
+  if (Result<std::vector<engine::Task>> tasks = session.tasks(); tasks) {
+    loaded->tasks = std::move(*tasks);
+  } else {
+    loaded->warnings.push_back("tasks: " + tasks.error().message());
+  }
+  if (Result<std::vector<engine::LogRecord>> log = session.log(); log) {
+    loaded->log = std::move(*log);
+  } else {
+    loaded->warnings.push_back("kernel log: " + log.error().message());
+  }
+  // The session's own warnings last: reading the tasks and log may add some.
+  for (const std::string& warning : session.warnings()) loaded->warnings.push_back(warning);
+  return loaded;
+}
+
+SessionLoader::SessionLoader(QObject* parent) : QObject(parent) {
+  connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &SessionLoader::finish);
+}
+
+SessionLoader::~SessionLoader() {
+  watcher_.waitForFinished();
+}
+
+void SessionLoader::start(const engine::SessionOptions& options) {
+  watcher_.setFuture(QtConcurrent::run([options]() -> Outcome {
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
+    if (!loaded) return {nullptr, loaded.error().message()};
+    return {std::move(*loaded), ""};
+  }));
+}
+
+void SessionLoader::finish() {
+  Outcome outcome = watcher_.result();
+  if (!outcome.loaded) {
+    emit failed(QString::fromStdString(outcome.error));
+    return;
+  }
+  loaded_ = std::move(outcome.loaded);
+  emit loaded();
+}
+
+}  // namespace seam::gui

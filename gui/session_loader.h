@@ -1,0 +1,65 @@
+// SessionLoader: opens a Session in a worker thread and reads what the window
+// shows first (system info, tasks, log), so the window never waits on a dump
+// or a gdbstub.
+//
+//   auto* loader = new SessionLoader(parent);
+//   connect(loader, &SessionLoader::loaded, [&] { show(loader->take()); });
+//   connect(loader, &SessionLoader::failed, [&](const QString& why) { report(why); });
+//   loader->start(options);
+//
+// The Session is used by one thread at a time: this loader's, until `loaded`,
+// then the BacktraceFetcher's.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/session.h"
+
+namespace seam::gui {
+
+// An open session and what was read from it while opening. Failures to read
+// the tasks or the log do not stop the window: they become warnings.
+struct LoadedSession {
+  std::shared_ptr<engine::Session> session;
+  engine::SystemInfo info;
+  std::vector<engine::Task> tasks;
+  std::vector<engine::LogRecord> log;
+  std::vector<std::string> warnings;
+};
+
+// Opens and reads, on the calling thread: the worker's job (and the tests').
+Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options);
+
+class SessionLoader : public QObject {
+  Q_OBJECT
+ public:
+  explicit SessionLoader(QObject* parent = nullptr);
+  ~SessionLoader() override;  // waits for a load under way
+
+  void start(const engine::SessionOptions& options);
+  bool running() const { return watcher_.isRunning(); }
+  // After `loaded`: the session (once; later calls return null).
+  std::shared_ptr<LoadedSession> take() { return std::move(loaded_); }
+
+ signals:
+  void loaded();
+  void failed(const QString& message);
+
+ private:
+  // Result<T> has no empty state, which QFuture needs.
+  struct Outcome {
+    std::shared_ptr<LoadedSession> loaded;
+    std::string error;
+  };
+  void finish();
+
+  QFutureWatcher<Outcome> watcher_;
+  std::shared_ptr<LoadedSession> loaded_;
+};
+
+}  // namespace seam::gui
