@@ -1,0 +1,152 @@
+// seam-gui's models, loader and window on the corpus's sysrq-kaslr dump
+// (paging ELF), compared with what the Session API itself returns. Runs
+// offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QtTest>
+#include <memory>
+
+#include "gui/backtrace_model.h"
+#include "gui/log_model.h"
+#include "gui/main_window.h"
+#include "gui/session_loader.h"
+#include "gui/task_model.h"
+#include "tests/corpus/corpus_paths.h"
+
+namespace seam::gui {
+
+class GuiTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::shared_ptr<LoadedSession> loaded_;
+  // A second, independent session: the reference the GUI's models are compared with.
+  std::unique_ptr<engine::Session> reference_;
+
+  static engine::SessionOptions options() {
+    engine::SessionOptions options;
+    options.vmcore = (test::scenario_dir("sysrq-kaslr") / "vmcore.elf-paging").string();
+    options.vmlinux = test::vmlinux_path().string();
+    return options;
+  }
+
+ private slots:
+  void initTestCase() {
+    if (!std::filesystem::exists(options().vmcore) || !std::filesystem::exists(options().vmlinux)) {
+      QSKIP("no corpus (samples/kernels/make-corpus.sh)");
+    }
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options());
+    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
+    loaded_ = *loaded;
+    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(options());
+    QVERIFY(reference.ok());
+    reference_ = std::move(*reference);
+  }
+
+  void task_model_lists_the_sessions_tasks() {
+    Result<std::vector<engine::Task>> tasks = reference_->tasks();
+    QVERIFY(tasks.ok());
+    TaskModel model;
+    model.set_tasks(loaded_->tasks, loaded_->info.crashed_task);
+    QCOMPARE(model.rowCount(), static_cast<int>(tasks->size()));
+    QVERIFY(model.rowCount() > 10);
+    for (int row = 0; row < model.rowCount(); ++row) {
+      QCOMPARE(model.data(model.index(row, TaskModel::kPid), Qt::DisplayRole).toInt(),
+               (*tasks)[row].pid);
+      QCOMPARE(model.data(model.index(row, TaskModel::kCommand), Qt::DisplayRole).toString(),
+               QString::fromStdString((*tasks)[row].comm));
+    }
+    QVERIFY(model.crashed_row() >= 0);
+  }
+
+  void backtrace_model_rows_are_the_frames() {
+    engine::BacktraceRequest request;
+    request.variables = true;
+    Result<engine::Backtrace> backtrace = reference_->backtrace(request);
+    QVERIFY(backtrace.ok());
+    QVERIFY(!backtrace->frames.empty());
+    BacktraceModel model;
+    model.set_backtrace(*backtrace);
+    std::vector<const engine::Frame*> frames;
+    int boundaries = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      if (const engine::Frame* frame = model.frame_at(row)) {
+        frames.push_back(frame);
+      } else {
+        ++boundaries;
+        QVERIFY(model.data(model.index(row, BacktraceModel::kFunction), Qt::DisplayRole)
+                    .toString()
+                    .startsWith('['));
+      }
+    }
+    QCOMPARE(frames.size(), backtrace->frames.size());
+    int expected_boundaries = 0;
+    for (size_t i = 0; i < frames.size(); ++i) {
+      const engine::Frame& want = backtrace->frames[i];
+      QCOMPARE(frames[i]->function, want.function);
+      QCOMPARE(frames[i]->file, want.file);
+      QCOMPARE(frames[i]->line, want.line);
+      QCOMPARE(frames[i]->inlined, want.inlined);
+      expected_boundaries += want.boundary;
+    }
+    QCOMPARE(boundaries, expected_boundaries);
+    // The sysrq crash: panic's frame, in C, its linkage name as tooltip.
+    bool found_panic = false;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const engine::Frame* frame = model.frame_at(row);
+      if (!frame || frame->function != "panic") continue;
+      found_panic = true;
+      QCOMPARE(model.data(model.index(row, BacktraceModel::kLanguage), Qt::DisplayRole).toString(),
+               QString("C"));
+      QCOMPARE(model.data(model.index(row, BacktraceModel::kFunction), Qt::ToolTipRole).toString(),
+               QString::fromStdString(frame->linkage_name));
+    }
+    QVERIFY(found_panic);
+  }
+
+  void log_model_has_every_record() {
+    Result<std::vector<engine::LogRecord>> log = reference_->log();
+    QVERIFY(log.ok());
+    LogModel model;
+    model.set_records(loaded_->log);
+    QCOMPARE(model.rowCount(), static_cast<int>(log->size()));
+    QVERIFY(model.rowCount() > 0);
+  }
+
+  void window_selects_the_crashed_task_and_shows_its_backtrace() {
+    Result<engine::SystemInfo> info = reference_->system_info();
+    QVERIFY(info.ok());
+    QVERIFY(info->crashed_task.has_value());
+    MainWindow window(loaded_);
+    window.show();
+    QCOMPARE(window.selected_pid(), std::optional<int>(info->crashed_task->pid));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    QVERIFY(window.backtrace_model().rowCount() > 0);
+    QCOMPARE(window.backtrace_model().backtrace().task.pid, info->crashed_task->pid);
+    // The filter keeps the selection's model consistent: "swapper" hides init.
+    window.task_filter()->setText("swapper");
+    QVERIFY(window.selected_pid() != std::optional<int>(info->crashed_task->pid));
+  }
+
+  void loader_reports_a_bad_dump() {
+    SessionLoader loader;
+    QSignalSpy failed(&loader, &SessionLoader::failed);
+    QSignalSpy loaded(&loader, &SessionLoader::loaded);
+    engine::SessionOptions bad = options();
+    bad.vmcore = "/nonexistent/vmcore";
+    loader.start(bad);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+    QCOMPARE(loaded.count(), 0);
+    QVERIFY(!failed.front().front().toString().isEmpty());
+  }
+
+  void cleanupTestCase() {
+    loaded_.reset();
+    reference_.reset();
+  }
+};
+
+}  // namespace seam::gui
+
+QTEST_MAIN(seam::gui::GuiTest)
+#include "gui_test.moc"
