@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -14,14 +12,14 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include "cli/arg_parser.h"
-#include "cli/live_commands.h"
 #include "cli/commands.h"
+#include "cli/live_commands.h"
 #include "cli/prompt.h"
 #include "cli/session_printer.h"
+#include "engine/debug_file_options.h"
 #include "engine/session.h"
 #include "symbolizer/printf_format.h"
 
@@ -457,8 +455,9 @@ Result<Invocation> parse_live(ArgParser& parser, const std::vector<std::string>&
   if (!positional) return positional.error();
   if (parser.help_requested()) return print_text(parser.help());
   if (Result<void> ok = check_live_arguments(words.front(), *positional); !ok) return ok.error();
-  return Invocation{true, [json, name = words.front(), args = *positional](
-                              Session* session, std::ostream& out) -> Result<void> {
+  return Invocation{true,
+                    [json, name = words.front(), args = *positional](
+                        Session* session, std::ostream& out) -> Result<void> {
                       return run_live_command(*session, name, args, out, json);
                     }};
 }
@@ -593,50 +592,6 @@ Result<Invocation> parse_words_of(const std::vector<std::string>& words, bool js
 
 // ---------------------------------------------------------------------------
 // Opening the session
-
-// ELF e_type of `path`, or 0 if it is not an ELF file.
-Result<int> elf_type(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error(path + ": cannot open");
-  unsigned char header[18] = {};
-  file.read(reinterpret_cast<char*>(header), sizeof header);
-  if (file.gcount() != sizeof header || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' ||
-      header[3] != 'F') {
-    return 0;
-  }
-  bool big_endian = header[5] == 2;  // EI_DATA: ELFDATA2MSB
-  return big_endian ? header[16] << 8 | header[17] : header[16] | header[17] << 8;
-}
-
-// Puts each -s where it belongs: the vmlinux or the module paths.
-Result<void> classify_symbols(const std::vector<std::string>& paths, SessionOptions& options) {
-  constexpr int kRelocatable = 1, kExecutable = 2;  // ET_REL, ET_EXEC
-  for (const std::string& path : paths) {
-    std::error_code error;
-    std::filesystem::file_status status = std::filesystem::status(path, error);
-    if (error) return Error(path + ": " + error.message());
-    if (std::filesystem::is_directory(status)) {
-      options.module_paths.push_back(path);
-      continue;
-    }
-    Result<int> type = elf_type(path);
-    if (!type) return type.error();
-    if (*type == kExecutable) {
-      if (!options.vmlinux.empty()) {
-        return Error("two vmlinux files given: " + options.vmlinux + " and " + path);
-      }
-      options.vmlinux = path;
-    } else if (*type == kRelocatable || path.ends_with(".ko.xz") || path.ends_with(".ko.gz") ||
-               path.ends_with(".ko.zst")) {
-      options.module_paths.push_back(path);
-    } else {
-      return Error(path +
-                   ": neither a vmlinux (ELF executable) nor a kernel module (ELF relocatable "
-                   ".ko) nor a directory");
-    }
-  }
-  return {};
-}
 
 // Prints the session's warnings not printed yet: those found while opening,
 // and those found later as parts of the dump are first read (a module's
@@ -851,9 +806,11 @@ int session_command(int argc, char** argv) {
   SessionOptions options;
   options.vmcore = vmcore;
   options.gdbstub = gdbstub;
-  if (Result<void> ok = classify_symbols(symbols, options); !ok) {
-    print_error(ok.error());
-    return 1;
+  for (const std::string& path : symbols) {
+    if (Result<void> ok = engine::add_debug_file(path, options); !ok) {
+      print_error(ok.error());
+      return 1;
+    }
   }
 
   Result<std::unique_ptr<Session>> session = Session::open(options);

@@ -33,7 +33,7 @@ class GuiTest : public QObject {
  private slots:
   void initTestCase() {
     if (!std::filesystem::exists(options().vmcore) || !std::filesystem::exists(options().vmlinux)) {
-      QSKIP("no corpus (samples/kernels/make-corpus.sh)");
+      QFAIL("no corpus (samples/kernels/make-corpus.sh)");
     }
     Result<std::shared_ptr<LoadedSession>> loaded = load_session(options());
     QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
