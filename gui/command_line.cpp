@@ -9,7 +9,11 @@ std::string command_line_usage() {
          "       seam-gui -g HOST:PORT -s VMLINUX [-s MODULE|DIR]...\n"
          "  -c, --vmcore VMCORE    the crash dump (or give it bare)\n"
          "  -g, --gdb HOST:PORT    or a live kernel: QEMU's gdbstub\n"
-         "  -s, --symbols FILE|DIR the vmlinux, a module .ko, or a directory of modules\n";
+         "  -s, --symbols FILE|DIR the vmlinux, a module .ko, or a directory of modules\n"
+         "  --source-root DIR      where to look for the source files (repeatable; also\n"
+         "                         File > Add Source Root..., kept in the settings)\n"
+         "  --screenshot FILE      grab the window to FILE (PNG) once the backtrace is\n"
+         "                         shown, then quit: for tests and bug reports\n";
 }
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
@@ -23,6 +27,14 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     };
     if (arg == "-h" || arg == "--help") {
       line.help = true;
+    } else if (arg == "--source-root" || arg == "--screenshot") {
+      Result<std::string> text = value();
+      if (!text) return text.error();
+      if (arg == "--source-root") {
+        line.source_roots.push_back(*text);
+      } else {
+        line.screenshot = *text;
+      }
     } else if (arg == "-c" || arg == "--vmcore" || arg == "-g" || arg == "--gdb" || arg == "-s" ||
                arg == "--symbols") {
       Result<std::string> text = value();

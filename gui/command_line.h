@@ -1,7 +1,8 @@
 // The command line of seam-gui, as the CLI's (-c/-g/-s), but the dump may
 // also be given bare:
 //
-//   Result<CommandLine> line = parse_command_line({"vmcore", "-s", "vmlinux", "-s", "m.ko"});
+//   Result<CommandLine> line = parse_command_line(
+//       {"vmcore", "-s", "vmlinux", "-s", "m.ko", "--source-root", "/src/linux-6.1"});
 //   if (!line) show(line.error().message());
 //   else if (line->help) print(command_line_usage());
 //   else open(line->options);
@@ -20,6 +21,10 @@ namespace seam::gui {
 
 struct CommandLine {
   engine::SessionOptions options;
+  // --source-root DIR, repeatable, in order: where the Source dock looks first.
+  std::vector<std::string> source_roots;
+  // --screenshot FILE: once the first backtrace is shown, grab the window to FILE and quit.
+  std::string screenshot;
   bool help = false;
 };
 

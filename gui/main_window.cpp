@@ -1,9 +1,12 @@
 #include "gui/main_window.h"
 
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
@@ -13,6 +16,8 @@
 #include "gui/backtrace_fetcher.h"
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
+#include "gui/source_roots.h"
+#include "gui/source_view.h"
 #include "gui/task_model.h"
 #include "gui/variables_model.h"
 
@@ -75,12 +80,21 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   log_model_ = new LogModel(this);
   log_model_->set_records(loaded_->log);
 
-  auto* central = new QLabel(summary(*loaded_), this);
-  central->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  central->setMargin(6);
-  central->setWordWrap(true);
+  // The centre: the kernel in a line, then the selected frame's source, which
+  // takes what room the docks leave, as a debugger's editor does.
+  auto* central = new QWidget(this);
+  auto* central_layout = new QVBoxLayout(central);
+  central_layout->setContentsMargins(0, 0, 0, 0);
+  auto* kernel = new QLabel(summary(*loaded_), central);
+  kernel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  kernel->setMargin(6);
+  kernel->setWordWrap(true);
+  source_view_ = new SourceView(central);
+  central_layout->addWidget(kernel);
+  central_layout->addWidget(source_view_, 1);
   setCentralWidget(central);
   build_docks();
+  build_menus();
   statusBar()->showMessage(
       loaded_->warnings.empty()
           ? QString("%1 tasks, %2 log records").arg(loaded_->tasks.size()).arg(loaded_->log.size())
@@ -140,6 +154,34 @@ void MainWindow::build_docks() {
   log_view_->scrollToBottom();  // the panic is at the end
 }
 
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  file->addAction("Add &Source Root...", this, &MainWindow::add_source_root);
+  file->addSeparator();
+  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+}
+
+// The root is kept in the settings, for the next sessions too.
+void MainWindow::add_source_root() {
+  QString dir = QFileDialog::getExistingDirectory(this, "Add a source root (a kernel tree)");
+  if (dir.isEmpty()) return;
+  QSettings settings;
+  add_stored_source_root(settings, dir.toStdString());
+  std::vector<std::filesystem::path> roots = source_view_->roots();
+  roots.emplace_back(dir.toStdString());
+  set_source_roots(std::move(roots));
+}
+
+void MainWindow::set_source_roots(std::vector<std::filesystem::path> roots) {
+  source_view_->set_roots(std::move(roots));
+}
+
+bool MainWindow::select_frame_row(int row) {
+  if (row < 0 || row >= backtrace_model_->rowCount()) return false;
+  backtrace_view_->selectRow(row);
+  return true;
+}
+
 std::optional<int> MainWindow::selected_pid() const {
   QModelIndexList rows = task_view_->selectionModel()->selectedRows();
   if (rows.isEmpty()) return std::nullopt;
@@ -183,19 +225,25 @@ void MainWindow::backtrace_ready(int pid) {
     backtrace_view_->selectRow(row);
   } else {
     variables_model_->set_frame(nullptr);
+    source_view_->show_location({}, 0);
   }
+  emit backtrace_shown(pid);
 }
 
 void MainWindow::backtrace_failed(int pid, const QString& message) {
   backtrace_status_->setText(QString("PID %1: %2").arg(pid).arg(message));
   backtrace_model_->clear();
   variables_model_->set_frame(nullptr);
+  source_view_->show_location({}, 0);
+  emit backtrace_shown(pid);
 }
 
 void MainWindow::frame_selected() {
   QModelIndexList rows = backtrace_view_->selectionModel()->selectedRows();
-  variables_model_->set_frame(rows.isEmpty() ? nullptr
-                                             : backtrace_model_->frame_at(rows.front().row()));
+  const engine::Frame* frame =
+      rows.isEmpty() ? nullptr : backtrace_model_->frame_at(rows.front().row());
+  variables_model_->set_frame(frame);
+  source_view_->show_location(frame ? frame->file : std::string(), frame ? frame->line : 0);
   variables_view_->resizeColumnToContents(VariablesModel::kName);
   variables_view_->resizeColumnToContents(VariablesModel::kType);
 }

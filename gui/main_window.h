@@ -5,12 +5,15 @@
 //
 //   Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
 //   MainWindow window(*loaded);
+//   window.set_source_roots({"/src/linux-6.1"});  // --source-root and the settings
 //   window.show();
 #pragma once
 
 #include <QMainWindow>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "gui/session_loader.h"
 
@@ -25,6 +28,7 @@ namespace seam::gui {
 class BacktraceFetcher;
 class BacktraceModel;
 class LogModel;
+class SourceView;
 class TaskModel;
 class VariablesModel;
 
@@ -42,9 +46,22 @@ class MainWindow : public QMainWindow {
   const LogModel& log_model() const { return *log_model_; }
   bool backtrace_pending() const;
   QLineEdit* task_filter() const { return task_filter_; }
+  const SourceView& source_view() const { return *source_view_; }
 
+  // Where the Source dock looks for the files DWARF names (see locate_source).
+  void set_source_roots(std::vector<std::filesystem::path> roots);
+  // Selects a row of the backtrace (as a click does); false if there is no such row.
+  bool select_frame_row(int row);
+
+ signals:
+  // A task's backtrace (or why it could not be read) is on screen.
+  void backtrace_shown(int pid);
+
+ public:
  private:
   void build_docks();
+  void build_menus();
+  void add_source_root();
   void select_task_row(int source_row);
   void task_selected();
   void frame_selected();
@@ -64,6 +81,7 @@ class MainWindow : public QMainWindow {
   QTreeView* variables_view_ = nullptr;
   QTableView* log_view_ = nullptr;
   QLabel* backtrace_status_ = nullptr;
+  SourceView* source_view_ = nullptr;
 };
 
 }  // namespace seam::gui

@@ -3,13 +3,18 @@
 // offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTextBlock>
 #include <QtTest>
+#include <fstream>
 #include <memory>
 
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
 #include "gui/main_window.h"
 #include "gui/session_loader.h"
+#include "gui/source_locator.h"
+#include "gui/source_view.h"
 #include "gui/task_model.h"
 #include "tests/corpus/corpus_paths.h"
 
@@ -126,6 +131,75 @@ class GuiTest : public QObject {
     // The filter keeps the selection's model consistent: "swapper" hides init.
     window.task_filter()->setText("swapper");
     QVERIFY(window.selected_pid() != std::optional<int>(info->crashed_task->pid));
+  }
+
+  // A window on the crashed task, its backtrace read, the row of `function`'s frame.
+  static int frame_row(MainWindow& window, const std::string& function) {
+    for (int row = 0; row < window.backtrace_model().rowCount(); ++row) {
+      const engine::Frame* frame = window.backtrace_model().frame_at(row);
+      if (frame && frame->function == function) return row;
+    }
+    return -1;
+  }
+
+  void source_locator_tries_shorter_suffixes_under_each_root() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::filesystem::path root = dir.path().toStdString();
+    std::filesystem::create_directories(root / "b" / "drivers/tty");
+    std::ofstream(root / "b" / "drivers/tty/sysrq.c") << "x\n";
+    std::string dwarf = "debian/build/build_amd64_none_cloud-amd64/drivers/tty/sysrq.c";
+    QCOMPARE(locate_source(dwarf, {root / "a", root / "b"}),
+             std::optional(root / "b" / "drivers/tty/sysrq.c"));
+    QCOMPARE(locate_source(dwarf, {root / "a"}), std::nullopt);
+    QCOMPARE(locate_source(dwarf, {}), std::nullopt);
+  }
+
+  void source_view_shows_the_frames_line_under_a_source_root() {
+    // A fake drivers/tty/sysrq.c: line N says "line N", enough lines for any frame.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::filesystem::path root = dir.path().toStdString();
+    std::filesystem::create_directories(root / "drivers/tty");
+    {
+      std::ofstream fake(root / "drivers/tty/sysrq.c");
+      for (int line = 1; line <= 2000; ++line) fake << "/* line " << line << " */\n";
+    }
+    MainWindow window(loaded_);
+    window.set_source_roots({root});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    QTRY_VERIFY(window.backtrace_model().rowCount() > 0);
+    int row = frame_row(window, "sysrq_handle_crash");
+    QVERIFY(row >= 0);
+    const engine::Frame& frame = *window.backtrace_model().frame_at(row);
+    QVERIFY(frame.file.ends_with("drivers/tty/sysrq.c"));
+    QVERIFY(frame.line > 0);
+    QVERIFY(window.select_frame_row(row));
+    const SourceView& view = window.source_view();
+    QCOMPARE(view.shown_file(), QString::fromStdString((root / "drivers/tty/sysrq.c").string()));
+    QCOMPARE(view.highlighted_line(), frame.line);
+    QCOMPARE(view.textCursor().block().text(), QString("/* line %1 */").arg(frame.line));
+    QCOMPARE(view.extraSelections().size(), 1);
+    QCOMPARE(view.extraSelections().front().cursor.blockNumber(), frame.line - 1);
+  }
+
+  void source_view_without_roots_names_the_path() {
+    MainWindow window(loaded_);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    QTRY_VERIFY(window.backtrace_model().rowCount() > 0);
+    int row = frame_row(window, "sysrq_handle_crash");
+    QVERIFY(row >= 0);
+    QVERIFY(window.select_frame_row(row));
+    const SourceView& view = window.source_view();
+    QVERIFY(view.shown_file().isEmpty());
+    QCOMPARE(view.highlighted_line(), 0);
+    QString text = view.toPlainText();
+    QVERIFY2(text.startsWith("source not available: " +
+                             QString::fromStdString(window.backtrace_model().frame_at(row)->file)),
+             qPrintable(text));
+    QVERIFY(text.contains("--source-root"));
   }
 
   void loader_reports_a_bad_dump() {
