@@ -16,6 +16,8 @@
 #include "gui/backtrace_fetcher.h"
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
+#include "gui/modules_model.h"
+#include "gui/registers_model.h"
 #include "gui/source_roots.h"
 #include "gui/source_view.h"
 #include "gui/task_model.h"
@@ -79,6 +81,9 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   variables_model_ = new VariablesModel(this);
   log_model_ = new LogModel(this);
   log_model_->set_records(loaded_->log);
+  registers_model_ = new RegistersModel(this);
+  modules_model_ = new ModulesModel(this);
+  modules_model_->set_modules(loaded_->modules);
 
   // The centre: the kernel in a line, then the selected frame's source, which
   // takes what room the docks leave, as a debugger's editor does.
@@ -149,8 +154,22 @@ void MainWindow::build_docks() {
   variables_view_->setUniformRowHeights(true);
   addDockWidget(Qt::RightDockWidgetArea, make_dock("Locals", variables_view_, this));
 
+  // Registers beside the locals, Modules beside the log: looked at less often.
+  QDockWidget* locals = findChild<QDockWidget*>("Locals");
+  QDockWidget* registers = make_dock("Registers", make_table(registers_model_, this), this);
+  addDockWidget(Qt::RightDockWidgetArea, registers);
+  tabifyDockWidget(locals, registers);
+  locals->raise();
+
   log_view_ = make_table(log_model_, this);
-  addDockWidget(Qt::BottomDockWidgetArea, make_dock("Log", log_view_, this));
+  QDockWidget* log = make_dock("Log", log_view_, this);
+  addDockWidget(Qt::BottomDockWidgetArea, log);
+  auto* modules_view = make_table(modules_model_, this);
+  modules_view->resizeColumnsToContents();
+  QDockWidget* modules = make_dock("Modules", modules_view, this);
+  addDockWidget(Qt::BottomDockWidgetArea, modules);
+  tabifyDockWidget(log, modules);
+  log->raise();
   log_view_->scrollToBottom();  // the panic is at the end
 }
 
@@ -225,6 +244,7 @@ void MainWindow::backtrace_ready(int pid) {
     backtrace_view_->selectRow(row);
   } else {
     variables_model_->set_frame(nullptr);
+    registers_model_->set_frame(nullptr);
     source_view_->show_location({}, 0);
   }
   emit backtrace_shown(pid);
@@ -234,6 +254,7 @@ void MainWindow::backtrace_failed(int pid, const QString& message) {
   backtrace_status_->setText(QString("PID %1: %2").arg(pid).arg(message));
   backtrace_model_->clear();
   variables_model_->set_frame(nullptr);
+  registers_model_->set_frame(nullptr);
   source_view_->show_location({}, 0);
   emit backtrace_shown(pid);
 }
@@ -243,6 +264,7 @@ void MainWindow::frame_selected() {
   const engine::Frame* frame =
       rows.isEmpty() ? nullptr : backtrace_model_->frame_at(rows.front().row());
   variables_model_->set_frame(frame);
+  registers_model_->set_frame(frame);
   source_view_->show_location(frame ? frame->file : std::string(), frame ? frame->line : 0);
   variables_view_->resizeColumnToContents(VariablesModel::kName);
   variables_view_->resizeColumnToContents(VariablesModel::kType);

@@ -28,6 +28,8 @@ namespace seam::gui {
 class BacktraceFetcher;
 class BacktraceModel;
 class LogModel;
+class ModulesModel;
+class RegistersModel;
 class SourceView;
 class TaskModel;
 class VariablesModel;
@@ -44,6 +46,8 @@ class MainWindow : public QMainWindow {
   const BacktraceModel& backtrace_model() const { return *backtrace_model_; }
   const VariablesModel& variables_model() const { return *variables_model_; }
   const LogModel& log_model() const { return *log_model_; }
+  const RegistersModel& registers_model() const { return *registers_model_; }
+  const ModulesModel& modules_model() const { return *modules_model_; }
   bool backtrace_pending() const;
   QLineEdit* task_filter() const { return task_filter_; }
   const SourceView& source_view() const { return *source_view_; }
@@ -75,6 +79,8 @@ class MainWindow : public QMainWindow {
   BacktraceModel* backtrace_model_ = nullptr;
   VariablesModel* variables_model_ = nullptr;
   LogModel* log_model_ = nullptr;
+  RegistersModel* registers_model_ = nullptr;
+  ModulesModel* modules_model_ = nullptr;
   QLineEdit* task_filter_ = nullptr;
   QTableView* task_view_ = nullptr;
   QTableView* backtrace_view_ = nullptr;

@@ -26,6 +26,11 @@ Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions
   } else {
     loaded->warnings.push_back("kernel log: " + log.error().message());
   }
+  if (Result<std::vector<engine::ModuleInfo>> modules = session.modules(); modules) {
+    loaded->modules = std::move(*modules);
+  } else {
+    loaded->warnings.push_back("modules: " + modules.error().message());
+  }
   // The session's own warnings last: reading the tasks and log may add some.
   for (const std::string& warning : session.warnings()) loaded->warnings.push_back(warning);
   return loaded;

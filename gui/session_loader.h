@@ -1,5 +1,5 @@
 // SessionLoader: opens a Session in a worker thread and reads what the window
-// shows first (system info, tasks, log), so the window never waits on a dump
+// shows first (system info, tasks, log, modules), so the window never waits on a dump
 // or a gdbstub.
 //
 //   auto* loader = new SessionLoader(parent);
@@ -29,6 +29,7 @@ struct LoadedSession {
   engine::SystemInfo info;
   std::vector<engine::Task> tasks;
   std::vector<engine::LogRecord> log;
+  std::vector<engine::ModuleInfo> modules;
   std::vector<std::string> warnings;
 };
 

@@ -12,6 +12,8 @@
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
 #include "gui/main_window.h"
+#include "gui/modules_model.h"
+#include "gui/registers_model.h"
 #include "gui/session_loader.h"
 #include "gui/source_locator.h"
 #include "gui/source_view.h"
@@ -200,6 +202,41 @@ class GuiTest : public QObject {
                              QString::fromStdString(window.backtrace_model().frame_at(row)->file)),
              qPrintable(text));
     QVERIFY(text.contains("--source-root"));
+  }
+
+  void registers_and_modules_docks_follow_the_session() {
+    MainWindow window(loaded_);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    QTRY_VERIFY(window.backtrace_model().rowCount() > 0);
+    // The first frame has every register; rip is its pc.
+    int first = window.backtrace_model().first_frame_row();
+    QVERIFY(window.select_frame_row(first));
+    const engine::Frame& frame = *window.backtrace_model().frame_at(first);
+    const RegistersModel& registers = window.registers_model();
+    QVERIFY(registers.rowCount() >= 17);
+    bool found_rip = false;
+    for (int row = 0; row < registers.rowCount(); ++row) {
+      if (registers.data(registers.index(row, RegistersModel::kName), Qt::DisplayRole) != "rip") {
+        continue;
+      }
+      found_rip = true;
+      QCOMPARE(registers.data(registers.index(row, RegistersModel::kValue), Qt::DisplayRole)
+                   .toString()
+                   .toULongLong(nullptr, 16),
+               frame.pc);
+    }
+    QVERIFY(found_rip);
+    // Modules: the session's, by name.
+    Result<std::vector<engine::ModuleInfo>> modules = reference_->modules();
+    QVERIFY(modules.ok());
+    const ModulesModel& model = window.modules_model();
+    QCOMPARE(model.rowCount(), static_cast<int>(modules->size()));
+    QVERIFY(model.rowCount() > 0);  // qemu_fw_cfg at least
+    for (int row = 0; row < model.rowCount(); ++row) {
+      QCOMPARE(model.data(model.index(row, ModulesModel::kName), Qt::DisplayRole).toString(),
+               QString::fromStdString((*modules)[row].name));
+    }
   }
 
   void loader_reports_a_bad_dump() {
