@@ -31,6 +31,7 @@ PACKAGES=(
   crash python3-drgn gdb                                                   # vmcore peers and oracles
   libkdumpfile-dev libreadline-dev                                         # engine (kdump files) and CLI
   qt6-base-dev libgl-dev                                                   # seam-gui (Qt 6 Widgets)
+  xvfb xauth                                                               # seam-gui's smoke test (xvfb-run)
 )
 
 log() { printf '\n== %s\n' "$*"; }

@@ -82,10 +82,11 @@ int main(int argc, char** argv) {
   QObject::connect(&loader, &seam::gui::SessionLoader::failed, [&](const QString& message) {
     progress.reset();
     std::fprintf(stderr, "seam-gui: %s\n", message.toLocal8Bit().constData());
-    QMessageBox::critical(nullptr, "seam-gui",
-                          "Cannot open " + what + ":\n\n" + message +
-                              "\n\nCheck the dump (-c or bare), the vmlinux (-s) and the "
-                              "modules (-s), as `seam -c VMCORE -s VMLINUX sys` would.");
+    if (line->screenshot.empty())  // a screenshot run has nobody to click OK
+      QMessageBox::critical(nullptr, "seam-gui",
+                            "Cannot open " + what + ":\n\n" + message +
+                                "\n\nCheck the dump (-c or bare), the vmlinux (-s) and the "
+                                "modules (-s), as `seam -c VMCORE -s VMLINUX sys` would.");
     QApplication::exit(1);
   });
   loader.start(options);
