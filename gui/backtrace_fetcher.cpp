@@ -5,8 +5,9 @@
 
 namespace seam::gui {
 
-BacktraceFetcher::BacktraceFetcher(std::shared_ptr<engine::Session> session, QObject* parent)
-    : QObject(parent), session_(std::move(session)) {
+BacktraceFetcher::BacktraceFetcher(std::shared_ptr<engine::Session> session,
+                                   std::shared_ptr<std::mutex> lock, QObject* parent)
+    : QObject(parent), session_(std::move(session)), lock_(std::move(lock)) {
   connect(&watcher_, &QFutureWatcher<Outcome>::finished, this, &BacktraceFetcher::finish);
 }
 
@@ -24,7 +25,8 @@ void BacktraceFetcher::request(int pid) {
 
 void BacktraceFetcher::run(int pid) {
   // The worker holds the session too, should this fetcher go first.
-  watcher_.setFuture(QtConcurrent::run([session = session_, pid]() -> Outcome {
+  watcher_.setFuture(QtConcurrent::run([session = session_, lock = lock_, pid]() -> Outcome {
+    std::lock_guard<std::mutex> held(*lock);
     engine::BacktraceRequest request;
     request.pid = pid;
     request.variables = true;

@@ -3,7 +3,7 @@
 // thread-safe); a request made while one runs replaces any waiting one, so
 // clicking through the task list only reads the last task clicked.
 //
-//   BacktraceFetcher fetcher(loaded->session);
+//   BacktraceFetcher fetcher(loaded->session, loaded->session_lock);
 //   connect(&fetcher, &BacktraceFetcher::ready, [&](int pid) { show(fetcher.take()); });
 //   connect(&fetcher, &BacktraceFetcher::failed, [&](int pid, const QString& why) { ... });
 //   fetcher.request(1);
@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,7 +24,9 @@ namespace seam::gui {
 class BacktraceFetcher : public QObject {
   Q_OBJECT
  public:
-  explicit BacktraceFetcher(std::shared_ptr<engine::Session> session, QObject* parent = nullptr);
+  // `lock` is held while the worker uses the session.
+  BacktraceFetcher(std::shared_ptr<engine::Session> session, std::shared_ptr<std::mutex> lock,
+                   QObject* parent = nullptr);
   ~BacktraceFetcher() override;  // waits for a read under way
 
   void request(int pid);
@@ -45,6 +48,7 @@ class BacktraceFetcher : public QObject {
   void finish();
 
   std::shared_ptr<engine::Session> session_;
+  std::shared_ptr<std::mutex> lock_;
   QFutureWatcher<Outcome> watcher_;
   std::optional<int> pending_;
   engine::Backtrace backtrace_;

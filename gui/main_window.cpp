@@ -16,6 +16,7 @@
 #include "gui/backtrace_fetcher.h"
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
+#include "gui/memory_view.h"
 #include "gui/modules_model.h"
 #include "gui/registers_model.h"
 #include "gui/source_roots.h"
@@ -67,7 +68,7 @@ QString summary(const LoadedSession& loaded) {
 MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
     : QMainWindow(parent), loaded_(std::move(loaded)) {
   setWindowTitle("seam-gui — " + QString::fromStdString(loaded_->session->describe()));
-  fetcher_ = new BacktraceFetcher(loaded_->session, this);
+  fetcher_ = new BacktraceFetcher(loaded_->session, loaded_->session_lock, this);
   connect(fetcher_, &BacktraceFetcher::ready, this, &MainWindow::backtrace_ready);
   connect(fetcher_, &BacktraceFetcher::failed, this, &MainWindow::backtrace_failed);
 
@@ -169,6 +170,10 @@ void MainWindow::build_docks() {
   QDockWidget* modules = make_dock("Modules", modules_view, this);
   addDockWidget(Qt::BottomDockWidgetArea, modules);
   tabifyDockWidget(log, modules);
+  memory_view_ = new MemoryView(loaded_, this);
+  QDockWidget* memory = make_dock("Memory", memory_view_, this);
+  addDockWidget(Qt::BottomDockWidgetArea, memory);
+  tabifyDockWidget(log, memory);
   log->raise();
   log_view_->scrollToBottom();  // the panic is at the end
 }

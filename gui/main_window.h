@@ -1,6 +1,6 @@
 // MainWindow: a loaded session in dock widgets: Tasks (filterable, the
 // crashed task selected at start), Backtrace of the selected task, Locals of
-// the selected frame, and the kernel Log. Backtraces are read in a worker
+// the selected frame, Memory at an address, and the kernel Log. Backtraces are read in a worker
 // thread (BacktraceFetcher), so the window never waits on the session.
 //
 //   Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
@@ -28,6 +28,7 @@ namespace seam::gui {
 class BacktraceFetcher;
 class BacktraceModel;
 class LogModel;
+class MemoryView;
 class ModulesModel;
 class RegistersModel;
 class SourceView;
@@ -51,6 +52,7 @@ class MainWindow : public QMainWindow {
   bool backtrace_pending() const;
   QLineEdit* task_filter() const { return task_filter_; }
   const SourceView& source_view() const { return *source_view_; }
+  MemoryView* memory_view() const { return memory_view_; }
 
   // Where the Source dock looks for the files DWARF names (see locate_source).
   void set_source_roots(std::vector<std::filesystem::path> roots);
@@ -88,6 +90,7 @@ class MainWindow : public QMainWindow {
   QTableView* log_view_ = nullptr;
   QLabel* backtrace_status_ = nullptr;
   SourceView* source_view_ = nullptr;
+  MemoryView* memory_view_ = nullptr;
 };
 
 }  // namespace seam::gui

@@ -8,13 +8,15 @@
 //   loader->start(options);
 //
 // The Session is used by one thread at a time: this loader's, until `loaded`,
-// then the BacktraceFetcher's.
+// then whoever holds LoadedSession::session_lock (the BacktraceFetcher's
+// worker, the Memory dock).
 #pragma once
 
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,9 @@ struct LoadedSession {
   std::vector<engine::LogRecord> log;
   std::vector<engine::ModuleInfo> modules;
   std::vector<std::string> warnings;
+  // Held around every use of `session` after loading: a Session is not
+  // thread-safe, and backtraces are read in a worker while the window reads memory.
+  std::shared_ptr<std::mutex> session_lock = std::make_shared<std::mutex>();
 };
 
 // Opens and reads, on the calling thread: the worker's job (and the tests').

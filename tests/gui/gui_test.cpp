@@ -3,6 +3,7 @@
 // offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QtTest>
@@ -12,6 +13,8 @@
 #include "gui/backtrace_model.h"
 #include "gui/log_model.h"
 #include "gui/main_window.h"
+#include "gui/memory_model.h"
+#include "gui/memory_view.h"
 #include "gui/modules_model.h"
 #include "gui/registers_model.h"
 #include "gui/session_loader.h"
@@ -237,6 +240,51 @@ class GuiTest : public QObject {
       QCOMPARE(model.data(model.index(row, ModulesModel::kName), Qt::DisplayRole).toString(),
                QString::fromStdString((*modules)[row].name));
     }
+  }
+
+  void memory_dock_shows_linux_banner_and_follows_pointers() {
+    MainWindow window(loaded_);
+    window.show();
+    MemoryView& memory = *window.memory_view();
+    QVERIFY(memory.go_to("linux_banner"));
+    QVERIFY(memory.error_text().isEmpty());
+    Result<uint64_t> banner = reference_->evaluate_address("linux_banner");
+    QVERIFY(banner.ok());
+    const MemoryModel& model = memory.model();
+    int row = model.row_of(*banner);
+    QVERIFY(row >= 0);
+    // The banner may start mid-row: its first two rows hold "Linux version".
+    QString ascii =
+        model.data(model.index(row, MemoryModel::kAscii), Qt::DisplayRole).toString() +
+        model.data(model.index(row + 1, MemoryModel::kAscii), Qt::DisplayRole).toString();
+    QVERIFY2(ascii.contains("Linux version"), qPrintable(ascii));
+    QVERIFY(!model.data(model.index(row, MemoryModel::kWord0), Qt::DisplayRole)
+                 .toString()
+                 .contains("??"));
+
+    // A bad expression: an error line, the memory shown stays.
+    QVERIFY(!memory.go_to("no_such_symbol_seam"));
+    QVERIFY(!memory.error_text().isEmpty());
+    QCOMPARE(model.row_of(*banner), row);
+
+    // Following init_task's first word leads where that word points.
+    Result<uint64_t> init_task = reference_->evaluate_address("init_task");
+    QVERIFY(init_task.ok());
+    QVERIFY(memory.go_to("init_task"));
+    QModelIndex word = model.index(model.row_of(*init_task & ~uint64_t{15}), MemoryModel::kWord0);
+    std::optional<uint64_t> pointer = model.pointer_at(word);
+    QVERIFY(pointer.has_value());
+    QVERIFY(memory.follow_pointer(word));
+    QVERIFY(model.row_of(*pointer) >= 0);
+  }
+
+  void memory_model_shows_unreadable_bytes_as_question_marks() {
+    MemoryModel model(
+        [](uint64_t, std::span<std::byte>) -> Result<void> { return Error("unmapped"); });
+    model.go_to(0x1000);
+    QCOMPARE(model.data(model.index(0, MemoryModel::kWord0), Qt::DisplayRole).toString(),
+             QString("?? ?? ?? ?? ?? ?? ?? ??"));
+    QVERIFY(!model.pointer_at(model.index(0, MemoryModel::kWord1)).has_value());
   }
 
   void loader_reports_a_bad_dump() {

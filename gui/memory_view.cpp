@@ -1,0 +1,95 @@
+#include "gui/memory_view.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <mutex>
+
+#include "gui/memory_model.h"
+
+namespace seam::gui {
+
+MemoryView::MemoryView(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
+    : QWidget(parent), loaded_(std::move(loaded)) {
+  // Reads take the session lock: a backtrace may be read in the worker meanwhile.
+  model_ = new MemoryModel(
+      [loaded = loaded_](uint64_t address, std::span<std::byte> out) {
+        std::lock_guard<std::mutex> held(*loaded->session_lock);
+        return loaded->session->read_memory(address, out, engine::AddressSpace::kVirtual);
+      },
+      this);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  address_ = new QLineEdit(this);
+  address_->setPlaceholderText("Address: ffffffff81000000, linux_banner, panic+0x10");
+  connect(address_, &QLineEdit::returnPressed, this, [this] { go_to(address_->text()); });
+  error_ = new QLabel(this);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->hide();
+  table_ = new QTableView(this);
+  table_->setModel(model_);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->verticalHeader()->hide();
+  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 4);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->setWordWrap(false);
+  table_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(table_, &QTableView::doubleClicked, this, &MemoryView::follow_pointer);
+  connect(table_, &QTableView::customContextMenuRequested, this, &MemoryView::show_context_menu);
+  layout->addWidget(address_);
+  layout->addWidget(error_);
+  layout->addWidget(table_);
+}
+
+bool MemoryView::go_to(const QString& expression) {
+  Result<uint64_t> address = [&] {
+    std::lock_guard<std::mutex> held(*loaded_->session_lock);
+    return loaded_->session->evaluate_address(expression.trimmed().toStdString());
+  }();
+  if (!address) {
+    error_->setText(QString::fromStdString(address.error().message()));
+    error_->show();
+    return false;
+  }
+  go_to_address(*address);
+  return true;
+}
+
+void MemoryView::go_to_address(uint64_t address) {
+  error_->clear();
+  error_->hide();
+  model_->go_to(address);
+  table_->resizeColumnsToContents();
+  int row = model_->row_of(address);
+  QModelIndex index = model_->index(row, MemoryModel::kWord0);
+  table_->setCurrentIndex(index);
+  table_->scrollTo(index, QAbstractItemView::PositionAtTop);
+}
+
+bool MemoryView::follow_pointer(const QModelIndex& index) {
+  std::optional<uint64_t> pointer = model_->pointer_at(index);
+  if (!pointer) return false;
+  address_->setText(QString("%1").arg(*pointer, 16, 16, QLatin1Char('0')));
+  go_to_address(*pointer);
+  return true;
+}
+
+QString MemoryView::error_text() const {
+  return error_->text();
+}
+
+void MemoryView::show_context_menu(const QPoint& position) {
+  QModelIndex index = table_->indexAt(position);
+  std::optional<uint64_t> pointer = model_->pointer_at(index);
+  if (!pointer) return;
+  QMenu menu(this);
+  menu.addAction(QString("Follow pointer %1").arg(*pointer, 16, 16, QLatin1Char('0')), this,
+                 [this, index] { follow_pointer(index); });
+  menu.exec(table_->viewport()->mapToGlobal(position));
+}
+
+}  // namespace seam::gui
