@@ -16,7 +16,7 @@ BacktraceFetcher::~BacktraceFetcher() {
 }
 
 void BacktraceFetcher::request(int pid) {
-  if (watcher_.isRunning()) {
+  if (in_flight_) {
     pending_ = pid;
     return;
   }
@@ -24,6 +24,7 @@ void BacktraceFetcher::request(int pid) {
 }
 
 void BacktraceFetcher::run(int pid) {
+  in_flight_ = true;
   // The worker holds the session too, should this fetcher go first.
   watcher_.setFuture(QtConcurrent::run([session = session_, lock = lock_, pid]() -> Outcome {
     std::lock_guard<std::mutex> held(*lock);
@@ -38,6 +39,7 @@ void BacktraceFetcher::run(int pid) {
 
 void BacktraceFetcher::finish() {
   Outcome outcome = watcher_.result();
+  in_flight_ = false;
   if (pending_) {  // a newer request: this answer is stale
     int pid = *pending_;
     pending_.reset();

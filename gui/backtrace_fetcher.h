@@ -30,7 +30,9 @@ class BacktraceFetcher : public QObject {
   ~BacktraceFetcher() override;  // waits for a read under way
 
   void request(int pid);
-  bool busy() const { return watcher_.isRunning() || pending_.has_value(); }
+  // Until `ready` or `failed` was emitted: the future ends before its
+  // finished signal reaches this thread, so watcher_.isRunning() is not enough.
+  bool busy() const { return in_flight_ || pending_.has_value(); }
   // After `ready`: the backtrace read.
   engine::Backtrace take() { return std::move(backtrace_); }
 
@@ -51,6 +53,7 @@ class BacktraceFetcher : public QObject {
   std::shared_ptr<std::mutex> lock_;
   QFutureWatcher<Outcome> watcher_;
   std::optional<int> pending_;
+  bool in_flight_ = false;
   engine::Backtrace backtrace_;
 };
 
