@@ -15,6 +15,7 @@
 
 #include "gui/backtrace_fetcher.h"
 #include "gui/backtrace_model.h"
+#include "gui/cpus_model.h"
 #include "gui/log_model.h"
 #include "gui/memory_view.h"
 #include "gui/modules_model.h"
@@ -85,6 +86,8 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   registers_model_ = new RegistersModel(this);
   modules_model_ = new ModulesModel(this);
   modules_model_->set_modules(loaded_->modules);
+  cpus_model_ = new CpusModel(this);
+  cpus_model_->set_cpus(loaded_->cpus);
 
   // The centre: the kernel in a line, then the selected frame's source, which
   // takes what room the docks leave, as a debugger's editor does.
@@ -136,6 +139,13 @@ void MainWindow::build_docks() {
   connect(task_view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &MainWindow::task_selected);
   addDockWidget(Qt::LeftDockWidgetArea, make_dock("Tasks", tasks, this));
+
+  // CPUs under the tasks: few rows, and a way to the tasks that were running.
+  cpus_view_ = make_table(cpus_model_, this);
+  cpus_view_->resizeColumnsToContents();
+  connect(cpus_view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &MainWindow::cpu_selected);
+  addDockWidget(Qt::LeftDockWidgetArea, make_dock("CPUs", cpus_view_, this));
 
   // Backtrace, with a line for what is being read or what failed.
   auto* backtrace = new QWidget(this);
@@ -204,6 +214,27 @@ bool MainWindow::select_frame_row(int row) {
   if (row < 0 || row >= backtrace_model_->rowCount()) return false;
   backtrace_view_->selectRow(row);
   return true;
+}
+
+bool MainWindow::select_cpu_row(int row) {
+  if (row < 0 || row >= cpus_model_->rowCount()) return false;
+  cpus_view_->selectRow(row);
+  return true;
+}
+
+// The task by its task_struct: the idle tasks all have PID 0.
+void MainWindow::cpu_selected() {
+  QModelIndexList rows = cpus_view_->selectionModel()->selectedRows();
+  if (rows.isEmpty()) return;
+  const CpuState& state = cpus_model_->cpu_at(rows.front().row());
+  if (!state.task) return;
+  for (int row = 0; row < task_model_->rowCount(); ++row) {
+    if (task_model_->task_at(row).address == state.task->address) {
+      task_filter_->clear();  // the task may be filtered out
+      select_task_row(row);
+      return;
+    }
+  }
 }
 
 std::optional<int> MainWindow::selected_pid() const {

@@ -1,7 +1,7 @@
 // MainWindow: a loaded session in dock widgets: Tasks (filterable, the
-// crashed task selected at start), Backtrace of the selected task, Locals of
-// the selected frame, Memory at an address, and the kernel Log. Backtraces are read in a worker
-// thread (BacktraceFetcher), so the window never waits on the session.
+// crashed task selected at start), CPUs (selecting one selects its task), Backtrace of the selected
+// task, Locals of the selected frame, Memory at an address, and the kernel Log. Backtraces are read
+// in a worker thread (BacktraceFetcher), so the window never waits on the session.
 //
 //   Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
 //   MainWindow window(*loaded);
@@ -27,6 +27,7 @@ namespace seam::gui {
 
 class BacktraceFetcher;
 class BacktraceModel;
+class CpusModel;
 class LogModel;
 class MemoryView;
 class ModulesModel;
@@ -49,6 +50,7 @@ class MainWindow : public QMainWindow {
   const LogModel& log_model() const { return *log_model_; }
   const RegistersModel& registers_model() const { return *registers_model_; }
   const ModulesModel& modules_model() const { return *modules_model_; }
+  const CpusModel& cpus_model() const { return *cpus_model_; }
   bool backtrace_pending() const;
   QLineEdit* task_filter() const { return task_filter_; }
   const SourceView& source_view() const { return *source_view_; }
@@ -58,6 +60,8 @@ class MainWindow : public QMainWindow {
   void set_source_roots(std::vector<std::filesystem::path> roots);
   // Selects a row of the backtrace (as a click does); false if there is no such row.
   bool select_frame_row(int row);
+  // Selects a CPU's row (as a click does), which selects its task; false if there is none.
+  bool select_cpu_row(int row);
 
  signals:
   // A task's backtrace (or why it could not be read) is on screen.
@@ -70,6 +74,7 @@ class MainWindow : public QMainWindow {
   void add_source_root();
   void select_task_row(int source_row);
   void task_selected();
+  void cpu_selected();
   void frame_selected();
   void backtrace_ready(int pid);
   void backtrace_failed(int pid, const QString& message);
@@ -83,6 +88,8 @@ class MainWindow : public QMainWindow {
   LogModel* log_model_ = nullptr;
   RegistersModel* registers_model_ = nullptr;
   ModulesModel* modules_model_ = nullptr;
+  CpusModel* cpus_model_ = nullptr;
+  QTableView* cpus_view_ = nullptr;
   QLineEdit* task_filter_ = nullptr;
   QTableView* task_view_ = nullptr;
   QTableView* backtrace_view_ = nullptr;

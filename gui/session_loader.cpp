@@ -31,6 +31,7 @@ Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions
   } else {
     loaded->warnings.push_back("modules: " + modules.error().message());
   }
+  loaded->cpus = read_cpu_states(session, loaded->info.cpus);
   // The session's own warnings last: reading the tasks and log may add some.
   for (const std::string& warning : session.warnings()) loaded->warnings.push_back(warning);
   return loaded;

@@ -1,6 +1,6 @@
 // SessionLoader: opens a Session in a worker thread and reads what the window
-// shows first (system info, tasks, log, modules), so the window never waits on a dump
-// or a gdbstub.
+// shows first (system info, tasks, log, modules, each CPU's task), so the window never waits on a
+// dump or a gdbstub.
 //
 //   auto* loader = new SessionLoader(parent);
 //   connect(loader, &SessionLoader::loaded, [&] { show(loader->take()); });
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "gui/cpus_model.h"
 
 namespace seam::gui {
 
@@ -32,6 +33,7 @@ struct LoadedSession {
   std::vector<engine::Task> tasks;
   std::vector<engine::LogRecord> log;
   std::vector<engine::ModuleInfo> modules;
+  std::vector<CpuState> cpus;  // one per CPU of system_info().cpus
   std::vector<std::string> warnings;
   // Held around every use of `session` after loading: a Session is not
   // thread-safe, and backtraces are read in a worker while the window reads memory.

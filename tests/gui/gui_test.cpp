@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "gui/backtrace_model.h"
+#include "gui/cpus_model.h"
 #include "gui/log_model.h"
 #include "gui/main_window.h"
 #include "gui/memory_model.h"
@@ -285,6 +286,41 @@ class GuiTest : public QObject {
     QCOMPARE(model.data(model.index(0, MemoryModel::kWord0), Qt::DisplayRole).toString(),
              QString("?? ?? ?? ?? ?? ?? ?? ??"));
     QVERIFY(!model.pointer_at(model.index(0, MemoryModel::kWord1)).has_value());
+  }
+
+  // smp-kthread-spin: a kthread spins on one CPU while the other crashes.
+  void cpus_dock_lists_each_cpus_task() {
+    engine::SessionOptions smp;
+    std::filesystem::path dir = test::scenario_dir("smp-kthread-spin");
+    smp.vmcore = (dir / "vmcore.elf-paging").string();
+    smp.vmlinux = test::vmlinux_path().string();
+    smp.module_paths = {(dir / "seam_crash.ko").string()};
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(smp);
+    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
+    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(smp);
+    QVERIFY(reference.ok());
+    QCOMPARE((*loaded)->info.cpus, 2);
+    MainWindow window(*loaded);
+    window.show();
+    const CpusModel& model = window.cpus_model();
+    QCOMPARE(model.rowCount(), 2);
+    for (int cpu = 0; cpu < 2; ++cpu) {
+      Result<engine::Backtrace> backtrace = (*reference)->backtrace({.cpu = cpu});
+      QVERIFY(backtrace.ok());
+      QVERIFY(!backtrace->frames.empty());
+      QCOMPARE(model.data(model.index(cpu, CpusModel::kCpu), Qt::DisplayRole).toInt(), cpu);
+      QCOMPARE(model.data(model.index(cpu, CpusModel::kPid), Qt::DisplayRole).toInt(),
+               backtrace->task.pid);
+      QCOMPARE(model.data(model.index(cpu, CpusModel::kCommand), Qt::DisplayRole).toString(),
+               QString::fromStdString(backtrace->task.comm));
+      QCOMPARE(model.data(model.index(cpu, CpusModel::kFunction), Qt::DisplayRole).toString(),
+               QString::fromStdString(backtrace->frames.front().function));
+      QVERIFY(window.select_cpu_row(cpu));
+      QCOMPARE(window.selected_pid(), std::optional<int>(backtrace->task.pid));
+    }
+    // Two different tasks: the spinning kthread and the crashing one.
+    QVERIFY(model.cpu_at(0).task->address != model.cpu_at(1).task->address);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
   }
 
   void loader_reports_a_bad_dump() {
