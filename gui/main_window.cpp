@@ -1,11 +1,13 @@
 #include "gui/main_window.h"
 
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -13,6 +15,7 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "gui/about.h"
 #include "gui/backtrace_fetcher.h"
 #include "gui/backtrace_model.h"
 #include "gui/cpus_model.h"
@@ -117,6 +120,7 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   int crashed = task_model_->crashed_row();
   select_task_row(crashed >= 0 ? crashed : 0);
   resize(1280, 860);
+  restore_layout();
 }
 
 MainWindow::~MainWindow() = default;
@@ -193,6 +197,34 @@ void MainWindow::build_menus() {
   file->addAction("Add &Source Root...", this, &MainWindow::add_source_root);
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+  QMenu* help = menuBar()->addMenu("&Help");
+  help->addAction("&About seam-gui", this, &MainWindow::show_about);
+}
+
+void MainWindow::show_about() {
+  QMessageBox::about(this, "About seam-gui", about_text());
+}
+
+// Versioned: a layout saved by a build with other docks is ignored, not half-applied.
+constexpr int kLayoutVersion = 1;
+
+void MainWindow::save_layout() const {
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState(kLayoutVersion));
+}
+
+bool MainWindow::restore_layout() {
+  QSettings settings;
+  QByteArray geometry = settings.value("window/geometry").toByteArray();
+  QByteArray state = settings.value("window/state").toByteArray();
+  if (geometry.isEmpty() || state.isEmpty()) return false;
+  return restoreGeometry(geometry) && restoreState(state, kLayoutVersion);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  save_layout();
+  QMainWindow::closeEvent(event);
 }
 
 // The root is kept in the settings, for the next sessions too.

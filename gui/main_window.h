@@ -42,6 +42,10 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent = nullptr);
   ~MainWindow() override;
 
+  // The geometry and dock layout, kept in the settings between sessions.
+  void save_layout() const;
+  bool restore_layout();
+
   // The PID of the selected task, if one is.
   std::optional<int> selected_pid() const;
   const TaskModel& task_model() const { return *task_model_; }
@@ -68,10 +72,14 @@ class MainWindow : public QMainWindow {
   void backtrace_shown(int pid);
 
  public:
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
  private:
   void build_docks();
   void build_menus();
   void add_source_root();
+  void show_about();
   void select_task_row(int source_row);
   void task_selected();
   void cpu_selected();

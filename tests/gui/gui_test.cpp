@@ -1,8 +1,11 @@
 // seam-gui's models, loader and window on the corpus's sysrq-kaslr dump
 // (paging ELF), compared with what the Session API itself returns. Runs
 // offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
+#include <QDockWidget>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -10,6 +13,7 @@
 #include <fstream>
 #include <memory>
 
+#include "gui/about.h"
 #include "gui/backtrace_model.h"
 #include "gui/cpus_model.h"
 #include "gui/log_model.h"
@@ -321,6 +325,31 @@ class GuiTest : public QObject {
     // Two different tasks: the spinning kthread and the crashing one.
     QVERIFY(model.cpu_at(0).task->address != model.cpu_at(1).task->address);
     QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+  }
+
+  void about_names_the_versions() {
+    QString text = about_text();
+    QVERIFY2(text.contains(QT_VERSION_STR), qPrintable(text));
+    QVERIFY2(text.contains("0."), qPrintable(text));  // libdw's "0.188"
+    QVERIFY2(text.contains("LLVM demangler 19."), qPrintable(text));
+  }
+
+  void window_layout_is_saved_and_restored() {
+    QStandardPaths::setTestModeEnabled(true);  // not the user's settings
+    QSettings().clear();
+    {
+      MainWindow window(loaded_);
+      window.show();
+      QDockWidget* cpus = window.findChild<QDockWidget*>("CPUs");
+      QVERIFY(cpus && !cpus->isFloating());
+      cpus->setFloating(true);
+      window.close();  // saves, as the user closing it does
+      QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    }
+    MainWindow restored(loaded_);
+    QVERIFY(restored.findChild<QDockWidget*>("CPUs")->isFloating());
+    QSettings().clear();
+    QTRY_VERIFY_WITH_TIMEOUT(!restored.backtrace_pending(), 60000);
   }
 
   void loader_reports_a_bad_dump() {
