@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Dumps the Rust fixture kernel's crash: boots /work/shared/fixtures/rust-kernel-6.1 under QEMU.
+"""Dumps the Rust fixture kernel's crash: boots ../shared/fixtures/rust-kernel-6.1 under QEMU.
 
     make_rust_dump.py [--fixture DIR] [--out-dir DIR] [--force]
 
@@ -28,7 +28,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_qemu  # noqa: E402
 
-FIXTURE = "/work/shared/fixtures/rust-kernel-6.1"
+# The shared fixtures sit beside the repository (../shared), unless SEAM_SHARED_DIR says otherwise.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED_DIR = os.environ.get("SEAM_SHARED_DIR") or os.path.join(os.path.dirname(REPO), "shared")
+FIXTURE = os.path.join(SHARED_DIR, "fixtures", "rust-kernel-6.1")
 CMDLINE = ("console=ttyS0 nokaslr oops=panic panic=0 loglevel=8 "
            "qemu_fw_cfg.ioport=12@0x510:0:1:4")
 DUMPS = [("vmcore.elf-paging", True), ("vmcore.elf-phys", False)]

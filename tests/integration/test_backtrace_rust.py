@@ -1,5 +1,5 @@
 # ctest-labels: rustdump
-"""`seam bt` on the Rust fixture kernel's crash (/work/shared/fixtures/rust-kernel-6.1): a
+"""`seam bt` on the Rust fixture kernel's crash (../shared/fixtures/rust-kernel-6.1): a
 frame-pointer kernel without ORC whose panic crosses C -> Rust -> C -> Rust -> C. The dump is made
 by samples/kernels/make_rust_dump.py (ctest fixture rust_dump_generate) into
 $SEAM_CACHE_DIR/fixtures/rust-kernel-6.1/.
