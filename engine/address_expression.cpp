@@ -39,4 +39,18 @@ Result<AddressExpression> parse_address_expression(std::string_view expression) 
   return AddressExpression{.symbol = text, .value = offset};
 }
 
+Result<uint64_t> evaluate_address_expression(
+    std::string_view expression,
+    const std::function<Result<std::vector<SymbolInfo>>(std::string_view)>& lookup,
+    const std::string& searched) {
+  Result<AddressExpression> parsed = parse_address_expression(expression);
+  if (!parsed) return parsed.error();
+  if (!parsed->symbol) return parsed->value;
+  Result<std::vector<SymbolInfo>> symbols = lookup(*parsed->symbol);
+  if (!symbols) return symbols.error();
+  if (symbols->empty())
+    return Error("no symbol '" + std::string(*parsed->symbol) + "' in " + searched);
+  return symbols->front().address + parsed->value;
+}
+
 }  // namespace seam::engine

@@ -108,14 +108,8 @@ class BareSession final : public Session {
   }
 
   Result<uint64_t> evaluate_address(std::string_view expression) override {
-    Result<AddressExpression> parsed = parse_address_expression(expression);
-    if (!parsed) return parsed.error();
-    if (!parsed->symbol) return parsed->value;
-    std::string_view name = *parsed->symbol;
-    Result<std::vector<SymbolInfo>> symbols = symbols_named(name);
-    if (!symbols) return symbols.error();
-    if (symbols->empty()) return Error("no symbol '" + std::string(name) + "' in " + elf_->path());
-    return symbols->front().address + parsed->value;
+    return evaluate_address_expression(
+        expression, [this](std::string_view name) { return symbols_named(name); }, elf_->path());
   }
 
   Result<SymbolInfo> symbol_at(uint64_t address) override {

@@ -140,17 +140,10 @@ class KernelSession final : public Session {
   }
 
   Result<uint64_t> evaluate_address(std::string_view expression) override {
-    Result<AddressExpression> parsed = parse_address_expression(expression);
-    if (!parsed) return parsed.error();
-    if (!parsed->symbol) return parsed->value;
-    std::string_view name = *parsed->symbol;
-    Result<std::vector<SymbolInfo>> symbols = symbols_named(name);
-    if (!symbols) return symbols.error();
-    if (symbols->empty()) {
-      return Error("no symbol '" + std::string(name) + "' in " + vmlinux_->path() +
-                   (modules_loaded_ ? " or the modules' symbols" : ""));
-    }
-    return symbols->front().address + parsed->value;
+    // symbols_named searches the vmlinux and every module's symbols.
+    return evaluate_address_expression(
+        expression, [this](std::string_view name) { return symbols_named(name); },
+        vmlinux_->path() + " or the modules' symbols");
   }
 
   Result<SymbolInfo> symbol_at(uint64_t address) override {
