@@ -13,7 +13,7 @@
 # Part 1 symbolizes a stack that lies entirely in one executable. Part 2 does
 # the same for mixed-gcc-legacy, whose C++ frames are in libmixed-cpp-gcc.so,
 # so each frame is symbolized against the object it belongs to. Part 3 pipes
-# nm output through `seam demangle`.
+# nm output through `seam demangle`. Part 4 unwinds a real Rust kernel crash dump.
 #
 # The samples print their stack with `PROGRAM backtrace` (see
 # samples/mixed/callback.c): on stdout a line "base 0x<load bias>" and then one
@@ -78,3 +78,31 @@ nm "$samples/mixed-clang-v0" | "$seam" demangle |
 echo "C++ (libmixed-cpp-gcc.so):"
 nm "$samples/libmixed-cpp-gcc.so" | "$seam" demangle |
   grep -E 'seam::geometry::(Canvas::render|CReporter::on_total)' | sed 's/^/  /'
+
+# Part 4: the kernel. The Rust-enabled 6.1 kernel of ../shared/fixtures crashes
+# with a stack that crosses C and Rust four times; its dump is made once under
+# QEMU (samples/kernels/make_rust_dump.py, cached in ~/.cache/seam) and Seam
+# unwinds it with every frame's arguments and locals.
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+shared="${SEAM_SHARED_DIR:-$source_dir/../shared}/fixtures/rust-kernel-6.1"
+cache="${SEAM_CACHE_DIR:-$HOME/.cache/seam}/fixtures"
+section "4. a Rust kernel's crash dump | seam bt -f"
+if [[ ! -f "$shared/vmlinux.xz" ]]; then
+  echo "  (skipped: the Rust kernel fixture is not at $shared)"
+  exit 0
+fi
+if [[ ! -f "$cache/vmlinux-rust-6.1" ]]; then
+  mkdir -p "$cache"
+  xz -dc "$shared/vmlinux.xz" >"$cache/.vmlinux-rust-6.1.tmp"
+  mv "$cache/.vmlinux-rust-6.1.tmp" "$cache/vmlinux-rust-6.1"
+fi
+"$source_dir/samples/kernels/make_rust_dump.py" --fixture "$shared" >/dev/null 2>&1 ||
+  { echo "$0: making the Rust kernel dump failed: run samples/kernels/make_rust_dump.py" >&2; exit 1; }
+dump=("$seam" -c "$cache/rust-kernel-6.1/vmcore.elf-paging" -s "$cache/vmlinux-rust-6.1"
+      -s "$shared/rust_crashme.ko")
+echo "the crashed task's stack, from the panic down to user space:"
+"${dump[@]}" bt | sed -n '/exception RIP/,$p' | sed 's/^/  /'
+echo
+echo "with arguments and locals (bt -f), the Rust frame that panicked:"
+"${dump[@]}" bt -f | sed -n '/rust_crashme::crash_here/,/rust_crashme::compare_cb/p' | sed '$d' |
+  sed 's/^/  /'
