@@ -243,7 +243,8 @@ class KernelSession final : public Session {
         // Idle tasks share PID 0: prefer the one of the crashed CPU.
         if (!found || (t.active_cpu >= 0 && t.active_cpu == crashed_cpu().value_or(-1))) found = &t;
       }
-      if (!found) return Error("no task with PID " + std::to_string(*pid));
+      if (!found)
+        return Error("no task with PID " + std::to_string(*pid) + " (ps lists the tasks)");
       task = found->address;
       task_cpu = found->active_cpu >= 0 ? found->active_cpu : found->cpu;
       running = found->active_cpu >= 0;
