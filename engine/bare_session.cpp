@@ -125,6 +125,23 @@ class BareSession final : public Session {
     return info;
   }
 
+  Result<Disassembly> disassemble(const DisassemblyRequest& request) override {
+    if (!disassembler_) {
+      disassembler_ = std::make_unique<CodeDisassembler>(
+          CodeSource{[this](uint64_t address, std::span<std::byte> out) {
+                       return read_memory(address, out, AddressSpace::kVirtual);
+                     },
+                     [this](uint64_t address) { return symbol_at(address); },
+                     // Code the dump lacks, from the ELF (linked where it runs).
+                     [this](uint64_t address, size_t size) -> std::optional<Result<FileCode>> {
+                       Result<std::vector<uint8_t>> bytes = elf_->read_at(address, size);
+                       if (!bytes) return Result<FileCode>(bytes.error());
+                       return Result<FileCode>(FileCode{std::move(*bytes), elf_->path()});
+                     }});
+    }
+    return disassembler_->disassemble(request);
+  }
+
   Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) override {
     std::vector<SymbolInfo> found;
     for (const SymbolMatch& match : elf_->symbols().find(name)) {
@@ -221,6 +238,7 @@ class BareSession final : public Session {
   std::unique_ptr<KernelMemory> memory_;
   std::vector<std::string> warnings_;
   std::unique_ptr<LiveControl> live_;
+  std::unique_ptr<CodeDisassembler> disassembler_;  // made by the first disassemble()
   bool closed_ = false;
 };
 

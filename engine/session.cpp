@@ -194,6 +194,26 @@ class KernelSession final : public Session {
     return Error(sformat("no symbol contains 0x%" PRIx64, address));
   }
 
+  Result<Disassembly> disassemble(const DisassemblyRequest& request) override {
+    if (!disassembler_) {
+      disassembler_ = std::make_unique<CodeDisassembler>(CodeSource{
+          [this](uint64_t address, std::span<std::byte> out) {
+            return kernel_->memory().read(address, out);
+          },
+          [this](uint64_t address) { return symbol_at(address); },
+          // Code the dump lacks, from the vmlinux (KASLR bias) or a module's .ko.
+          [this](uint64_t address, size_t size) -> std::optional<Result<FileCode>> {
+            std::optional<CodeImage> image = code_image_at(address);
+            if (!image) return std::nullopt;
+            Result<std::vector<uint8_t>> bytes = image->binary->read_at(
+                static_cast<uint64_t>(static_cast<int64_t>(address) - image->bias), size);
+            if (!bytes) return Result<FileCode>(bytes.error());
+            return Result<FileCode>(FileCode{std::move(*bytes), image->binary->path()});
+          }});
+    }
+    return disassembler_->disassemble(request);
+  }
+
   Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) override {
     std::vector<SymbolInfo> found;
     for (const SymbolMatch& match : vmlinux_->symbols().find(name)) {
@@ -220,6 +240,13 @@ class KernelSession final : public Session {
         fill(info, match, match.address, m.info.name);
         found.push_back(std::move(info));
       }
+    }
+    // A Rust or C++ path ("rust_crashme::crash_here") is in no symbol table,
+    // which holds mangled names: the DWARF functions of that name, by their symbols.
+    if (found.empty() && name.find("::") != std::string_view::npos) {
+      add_dwarf_functions(name, *vmlinux_, "vmlinux", found);
+      for (LoadedModule& m : modules_)
+        if (m.binary) add_dwarf_functions(name, *m.binary, m.info.name, found);
     }
     return found;
   }
@@ -481,6 +508,27 @@ class KernelSession final : public Session {
     return *m.kallsyms;
   }
 
+  // The symbols of the functions (not inlined copies) named `name` in the DWARF of `binary`.
+  void add_dwarf_functions(std::string_view name, Binary& binary, const std::string& module,
+                           std::vector<SymbolInfo>& found) {
+    Result<std::vector<BreakpointLocation>> at =
+        binary.source_locations().resolve(std::string(name));
+    if (!at) return;
+    for (const BreakpointLocation& location : *at) {
+      std::optional<SymbolMatch> match;
+      if (!location.inlined) match = binary.symbols().lookup(location.address);
+      if (!match) continue;
+      uint64_t start = location.address - match->offset;
+      uint64_t runtime = &binary == vmlinux_.get() ? kernel_->to_runtime(start) : start;
+      bool seen = false;
+      for (const SymbolInfo& known : found) seen |= known.address == runtime;
+      if (seen) continue;
+      SymbolInfo info;
+      fill(info, *match, runtime, module);
+      found.push_back(std::move(info));
+    }
+  }
+
   // kallsyms has no source positions; its size is the distance to the next
   // symbol, as the kernel prints it.
   static void fill(SymbolInfo& info, const KallsymsSymbol& symbol, const std::string& module) {
@@ -515,6 +563,7 @@ class KernelSession final : public Session {
   bool modules_loaded_ = false;
   std::unique_ptr<StackTracer> tracer_;
   std::unique_ptr<LiveControl> live_;
+  std::unique_ptr<CodeDisassembler> disassembler_;  // made by the first disassemble()
 };
 
 }  // namespace
