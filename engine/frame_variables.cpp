@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 
+#include "engine/value_children.h"
 #include "engine/value_format.h"
 #include "symbolizer/dwarf_location.h"
 #include "symbolizer/dwarf_type_name.h"
@@ -181,16 +182,25 @@ class KernelValueReader final : public ValueReader {
   std::string user_error_;
 };
 
-// The one place values become text.
-std::string format(const ScopeVariable& variable, const LocatedValue& value, Language language,
-                   ValueReader& reader) {
+// The bytes of a value up to the first unknown one.
+std::span<const std::byte> known_bytes(const LocatedValue& value) {
   size_t known = 0;
   while (known < value.known.size() && value.known[known]) ++known;
-  if (known == 0) {
-    return value.unknown_reason.find("not saved") != std::string::npos ? "<not saved>"
-                                                                       : "<optimized out>";
+  return std::span(value.bytes).first(known);
+}
+
+// The one place values become text, and their parts (for views that expand
+// a variable) from the same bytes.
+void format(const ScopeVariable& variable, const LocatedValue& value, Language language,
+            ValueReader& reader, Variable& out) {
+  std::span<const std::byte> bytes = known_bytes(value);
+  if (bytes.empty()) {
+    out.value = value.unknown_reason.find("not saved") != std::string::npos ? "<not saved>"
+                                                                            : "<optimized out>";
+    return;
   }
-  return format_value(*variable.type, std::span(value.bytes).first(known), language, reader);
+  out.value = format_value(*variable.type, bytes, language, reader);
+  out.children = value_children(*variable.type, bytes, variable.name, language, reader);
 }
 
 std::string type_text(const ScopeVariable& variable, Language language) {
@@ -258,8 +268,10 @@ void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const Memor
         }
         Result<LocatedValue> value = evaluate_variable_location(
             const_cast<Dwarf_Die*>(&v.die), subprogram, group.lookup, *v.size, state);
-        out.value =
-            value ? format(v, *value, language, reader) : "<" + value.error().message() + ">";
+        if (value)
+          format(v, *value, language, reader, out);
+        else
+          out.value = "<" + value.error().message() + ">";
         return out;
       };
       for (const ScopeVariable& v : vars.parameters) frame.args.push_back(evaluate(v));

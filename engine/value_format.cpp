@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/value_layout.h"
 #include "symbolizer/demangle.h"
 #include "symbolizer/dwarf_type_name.h"
 #include "symbolizer/dwarf_type_walk.h"
@@ -14,7 +15,6 @@
 namespace seam::engine {
 namespace {
 
-constexpr const char* kOptimizedOut = "<optimized out>";
 // gdb's `repeat_count_threshold`: runs at least this long collapse.
 constexpr size_t kRepeatThreshold = 10;
 // All memory one format_value call may read through pointers, whatever the
@@ -23,27 +23,7 @@ constexpr size_t kReadBudget = 1 << 20;
 // A referenced or pointed-to value larger than this is not read.
 constexpr uint64_t kMaxPointee = 64 * 1024;
 
-using Bytes = std::span<const std::byte>;
-
-std::optional<uint64_t> load(Bytes bytes, uint64_t offset, uint64_t size) {
-  if (size == 0 || size > 8 || offset > bytes.size() || bytes.size() - offset < size)
-    return std::nullopt;
-  uint64_t value = 0;
-  std::memcpy(&value, bytes.data() + offset, size);  // little-endian target
-  return value;
-}
-
-int64_t sign_extend(uint64_t value, unsigned bits) {
-  if (bits == 0 || bits >= 64) return static_cast<int64_t>(value);
-  uint64_t sign = uint64_t{1} << (bits - 1);
-  value &= (uint64_t{1} << bits) - 1;
-  return static_cast<int64_t>((value ^ sign) - sign);
-}
-
-Bytes sub(Bytes bytes, uint64_t offset, uint64_t size) {
-  if (offset >= bytes.size()) return {};
-  return bytes.subspan(offset, std::min<uint64_t>(size, bytes.size() - offset));
-}
+using Bytes = ValueBytes;
 
 bool starts_with(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -98,20 +78,6 @@ bool is_char_type(Dwarf_Die type) {
   std::optional<uint64_t> size = die_unsigned(t, DW_AT_byte_size);
   return size == 1u && encoding &&
          (*encoding == DW_ATE_signed_char || *encoding == DW_ATE_unsigned_char);
-}
-
-// DW_AT_data_member_location as a constant, or the DW_OP_plus_uconst
-// expression older producers write.
-uint64_t member_offset(Dwarf_Die member) {
-  if (std::optional<uint64_t> offset = die_unsigned(member, DW_AT_data_member_location))
-    return *offset;
-  Dwarf_Attribute attr;
-  Dwarf_Op* ops = nullptr;
-  size_t count = 0;
-  if (dwarf_attr_integrate(&member, DW_AT_data_member_location, &attr) != nullptr &&
-      dwarf_getlocation(&attr, &ops, &count) == 0 && count == 1 && ops[0].atom == DW_OP_plus_uconst)
-    return ops[0].number;
-  return 0;
 }
 
 struct Field {
@@ -230,7 +196,7 @@ class Formatter {
       for (uint64_t i = size; i-- > 0;) text += sformat("%02x", static_cast<unsigned>(bytes[i]));
       return text;
     }
-    uint64_t raw = *load(bytes, 0, size);
+    uint64_t raw = *load_unsigned(bytes, 0, size);
     bool is_signed = encoding == DW_ATE_signed || encoding == DW_ATE_signed_char;
     int64_t signed_value = sign_extend(raw, static_cast<unsigned>(size * 8));
     std::string number = is_signed ? std::to_string(signed_value) : std::to_string(raw);
@@ -303,7 +269,7 @@ class Formatter {
 
   std::string enumeration(Dwarf_Die t, Bytes bytes) {
     uint64_t size = type_byte_size(t).value_or(0);
-    std::optional<uint64_t> raw = load(bytes, 0, size);
+    std::optional<uint64_t> raw = load_unsigned(bytes, 0, size);
     if (!raw) return kOptimizedOut;
     bool is_signed = false;
     if (std::optional<Dwarf_Die> underlying = die_type(t)) {
@@ -344,7 +310,7 @@ class Formatter {
   // --- pointers --------------------------------------------------------------
   std::string pointer(Dwarf_Die t, Bytes bytes, int depth) {
     uint64_t size = type_byte_size(t).value_or(8);
-    std::optional<uint64_t> address = load(bytes, 0, size);
+    std::optional<uint64_t> address = load_unsigned(bytes, 0, size);
     if (!address) return kOptimizedOut;
     std::optional<Dwarf_Die> target = die_type(t);
     if (!rust_ && target && is_char_type(*target)) {
@@ -369,7 +335,7 @@ class Formatter {
 
   // C++ references: gdb's "@0x404220: 5", the referenced value read.
   std::string reference(Dwarf_Die t, Bytes bytes, int depth) {
-    std::optional<uint64_t> address = load(bytes, 0, 8);
+    std::optional<uint64_t> address = load_unsigned(bytes, 0, 8);
     if (!address) return kOptimizedOut;
     std::string text = "@" + hex(*address);
     std::optional<Dwarf_Die> target = die_type(t);
@@ -384,36 +350,10 @@ class Formatter {
   // --- C and C++ aggregates ----------------------------------------------------
   // A bit field's value, or nullopt when the member is not one.
   std::optional<std::string> bit_field(Dwarf_Die member, Dwarf_Die type, Bytes bytes) {
-    std::optional<uint64_t> bit_size = die_unsigned(member, DW_AT_bit_size);
-    if (!bit_size) return std::nullopt;
-    uint64_t bit_offset = 0;
-    if (std::optional<uint64_t> data_bit = die_unsigned(member, DW_AT_data_bit_offset)) {
-      bit_offset = *data_bit;
-    } else {
-      // DWARF 2/3: DW_AT_bit_offset counts from the storage unit's most
-      // significant bit.
-      uint64_t storage =
-          die_unsigned(member, DW_AT_byte_size).value_or(type_byte_size(type).value_or(4));
-      uint64_t from_msb = die_unsigned(member, DW_AT_bit_offset).value_or(0);
-      bit_offset = member_offset(member) * 8 + storage * 8 - from_msb - *bit_size;
-    }
-    if (*bit_size == 0 || *bit_size > 64) return std::string("<bit field>");
-    uint64_t first = bit_offset / 8;
-    uint64_t span = (bit_offset % 8 + *bit_size + 7) / 8;
-    if (span > 8 || first + span > bytes.size()) return std::string(kOptimizedOut);
-    uint64_t raw = 0;
-    std::memcpy(&raw, bytes.data() + first, span);
-    raw >>= bit_offset % 8;
-    if (*bit_size < 64) raw &= (uint64_t{1} << *bit_size) - 1;
-    // The field's value as its own type would print it, re-encoded.
-    uint64_t size = type_byte_size(type).value_or(8);
-    Dwarf_Die stripped = strip_cv_typedef(type);
-    uint64_t encoding = die_unsigned(stripped, DW_AT_encoding).value_or(0);
-    if (encoding == DW_ATE_signed || encoding == DW_ATE_signed_char)
-      raw = static_cast<uint64_t>(sign_extend(raw, static_cast<unsigned>(*bit_size)));
-    std::vector<std::byte> widened(size);
-    std::memcpy(widened.data(), &raw, std::min<uint64_t>(size, 8));
-    return value(type, widened, 0);
+    std::optional<BitFieldValue> bits = bit_field_value(member, type, bytes);
+    if (!bits) return std::nullopt;
+    if (!bits->problem.empty()) return bits->problem;
+    return value(type, bits->bytes, 0);
   }
 
   std::string c_struct(Dwarf_Die t, Bytes bytes, int depth) {
@@ -442,7 +382,7 @@ class Formatter {
         item += *bits;
       } else {
         uint64_t size = type_byte_size(*type).value_or(0);
-        Bytes field = sub(bytes, offset, size);
+        Bytes field = byte_range(bytes, offset, size);
         item += (size != 0 && field.empty()) ? kOptimizedOut : value(*type, field, depth + 1);
       }
       text += (first ? "" : ", ") + item;
@@ -472,7 +412,7 @@ class Formatter {
     bool innermost = level + 1 == dims.size();
     if (count > 0 && stride > 0 && bytes.size() < stride) return kOptimizedOut;
     if (innermost && !rust_ && is_char_type(element))
-      return char_array(sub(bytes, 0, count * stride));
+      return char_array(byte_range(bytes, 0, count * stride));
     if (depth >= options_.max_depth) return rust_ ? "[...]" : "{...}";
     if (stride == 0 && count > 0) return rust_ ? "[...]" : "{...}";
     std::vector<std::string> items;
@@ -556,51 +496,11 @@ class Formatter {
   }
 
   // --- Rust ------------------------------------------------------------------
-  struct Member {
-    std::string name;
-    Dwarf_Die type;
-    uint64_t offset;
-  };
-
-  static std::vector<Member> members(Dwarf_Die t) {
-    std::vector<Member> out;
-    for (Dwarf_Die child : child_dies(t, DW_TAG_member)) {
-      std::optional<Dwarf_Die> type = die_type(child);
-      if (!type || dwarf_hasattr(&child, DW_AT_declaration)) continue;
-      out.push_back({die_name(child), *type, member_offset(child)});
-    }
-    return out;
-  }
-
-  static std::optional<Member> member_named(Dwarf_Die t, std::string_view name) {
-    for (Member& m : members(t))
-      if (m.name == name) return m;
-    return std::nullopt;
-  }
-
-  // The address inside a pointer wrapper (NonNull, Unique, Box, RawVec...):
-  // the first pointer found depth-first, with its offset.
-  static std::optional<uint64_t> find_pointer(Dwarf_Die t, int depth = 0) {
-    if (depth > 8) return std::nullopt;
-    Dwarf_Die s = strip_cv_typedef(t);
-    if (dwarf_tag(&s) == DW_TAG_pointer_type) return 0;
-    if (dwarf_tag(&s) != DW_TAG_structure_type) return std::nullopt;
-    for (Member& m : members(s))
-      if (std::optional<uint64_t> inner = find_pointer(m.type, depth + 1)) return m.offset + *inner;
-    return std::nullopt;
-  }
-
-  std::optional<Dwarf_Die> template_type(Dwarf_Die t, std::string_view name) {
-    for (Dwarf_Die p : child_dies(t, DW_TAG_template_type_parameter))
-      if (die_name(p) == name) return die_type(p);
-    return std::nullopt;
-  }
-
   std::string rust_struct(Dwarf_Die t, Bytes bytes, int depth) {
     if (bytes.empty() && type_byte_size(t).value_or(0) != 0) return kOptimizedOut;
     std::string name = die_name(t);
     std::vector<Dwarf_Die> parts = child_dies(t, DW_TAG_variant_part);
-    if (!parts.empty()) return rust_enum(t, parts[0], bytes, depth);
+    if (!parts.empty()) return rust_enum(parts[0], bytes, depth);
     if (name == "&str" || name == "&mut str") return rust_str(t, bytes);
     if (starts_with(name, "&[") || starts_with(name, "&mut [") || starts_with(name, "*const [") ||
         starts_with(name, "*mut ["))
@@ -609,8 +509,9 @@ class Formatter {
       return rust_dyn(t, bytes);
     if (starts_with(name, "Box<") || starts_with(name, "NonNull<") ||
         starts_with(name, "Unique<")) {
-      std::optional<uint64_t> offset = find_pointer(t);
-      std::optional<uint64_t> address = offset ? load(bytes, *offset, 8) : std::nullopt;
+      std::optional<PointerInside> inner = pointer_inside(t);
+      std::optional<uint64_t> address =
+          inner ? load_unsigned(bytes, inner->offset, 8) : std::nullopt;
       if (!address) return kOptimizedOut;
       return symbolic(*address);
     }
@@ -625,14 +526,13 @@ class Formatter {
   // `Name(1, 2)`, `(1, 2)` for tuples, `Name` for unit structs.
   std::string rust_fields(const std::string& name, Dwarf_Die t, Bytes bytes, uint64_t base,
                           int depth) {
-    std::vector<Member> fields;
-    for (Member& m : members(t)) {
-      // Zero-sized markers (PhantomData, the Global allocator) say nothing.
-      if (type_byte_size(m.type).value_or(1) == 0 && starts_with(m.name, "_")) continue;
+    std::vector<MemberLayout> fields;
+    for (MemberLayout& m : data_members(t)) {
+      if (is_rust_marker(m)) continue;
       fields.push_back(m);
     }
     bool tuple_struct =
-        !fields.empty() && std::all_of(fields.begin(), fields.end(), [](const Member& m) {
+        !fields.empty() && std::all_of(fields.begin(), fields.end(), [](const MemberLayout& m) {
           return starts_with(m.name, "__") && m.name.size() > 2 &&
                  std::isdigit(static_cast<unsigned char>(m.name[2]));
         });
@@ -642,70 +542,25 @@ class Formatter {
       return tuple ? "(..)" : tuple_struct ? name + "(..)" : name + " { .. }";
     std::string text = tuple ? "(" : tuple_struct ? name + "(" : name + " { ";
     for (size_t i = 0; i < fields.size(); ++i) {
-      const Member& m = fields[i];
+      const MemberLayout& m = fields[i];
       if (i > 0) text += ", ";
       if (!tuple && !tuple_struct) text += m.name + ": ";
       uint64_t size = type_byte_size(m.type).value_or(0);
-      Bytes field = sub(bytes, base + m.offset, size);
+      Bytes field = byte_range(bytes, base + m.offset, size);
       text += (size != 0 && field.size() < size) ? kOptimizedOut : value(m.type, field, depth + 1);
     }
     if (tuple && fields.size() == 1) text += ",";
     return text + (tuple || tuple_struct ? ")" : " }");
   }
 
-  std::string rust_enum(Dwarf_Die t, Dwarf_Die part, Bytes bytes, int depth) {
-    (void)t;
-    std::optional<uint64_t> discriminant;
-    Dwarf_Attribute attr;
-    Dwarf_Die discr_member;
-    bool has_discr = dwarf_attr(&part, DW_AT_discr, &attr) != nullptr &&
-                     dwarf_formref_die(&attr, &discr_member) != nullptr;
-    uint64_t mask = ~uint64_t{0};
-    if (has_discr) {
-      std::optional<Dwarf_Die> discr_type = die_type(discr_member);
-      uint64_t size = discr_type ? type_byte_size(*discr_type).value_or(0) : 0;
-      discriminant = load(bytes, member_offset(discr_member), size);
-      if (!discriminant) return kOptimizedOut;
-      if (size < 8) mask = (uint64_t{1} << (size * 8)) - 1;
-    }
-    std::optional<Dwarf_Die> chosen;
-    std::optional<Dwarf_Die> fallback;
-    for (Dwarf_Die variant : child_dies(part, DW_TAG_variant)) {
-      std::optional<uint64_t> value = die_unsigned(variant, DW_AT_discr_value);
-      if (!has_discr) {
-        chosen = variant;
-        break;
-      }
-      if (!value) {
-        if (!fallback) fallback = variant;  // the dataful variant of a niche layout
-        continue;
-      }
-      if ((*value & mask) == *discriminant) {
-        chosen = variant;
-        break;
-      }
-    }
-    if (!chosen) chosen = fallback;
-    if (!chosen) return "<invalid discriminant " + std::to_string(discriminant.value_or(0)) + ">";
-    std::vector<Dwarf_Die> variant_members = child_dies(*chosen, DW_TAG_member);
-    if (variant_members.empty()) return "<empty variant>";
-    Dwarf_Die member = variant_members[0];
+  std::string rust_enum(Dwarf_Die part, Bytes bytes, int depth) {
+    ActiveVariant variant = active_variant(part, bytes);
+    if (!variant.member) return variant.problem;
+    Dwarf_Die member = *variant.member;
     std::optional<Dwarf_Die> type = die_type(member);
     std::string name = die_name(member);
     if (!type) return name;
     return rust_fields(name, strip_cv_typedef(*type), bytes, member_offset(member), depth);
-  }
-
-  // The (data pointer, length) pair of &str, &[T], String and Vec.
-  std::optional<std::pair<uint64_t, uint64_t>> fat(Dwarf_Die t, Bytes bytes, const char* pointer,
-                                                   const char* length) {
-    std::optional<Member> p = member_named(t, pointer);
-    std::optional<Member> n = member_named(t, length);
-    if (!p || !n) return std::nullopt;
-    std::optional<uint64_t> address = load(bytes, p->offset, 8);
-    std::optional<uint64_t> count = load(bytes, n->offset, 8);
-    if (!address || !count) return std::nullopt;
-    return std::make_pair(*address, *count);
   }
 
   std::string rust_text(uint64_t address, uint64_t length) {
@@ -718,7 +573,7 @@ class Formatter {
   }
 
   std::string rust_str(Dwarf_Die t, Bytes bytes) {
-    std::optional<std::pair<uint64_t, uint64_t>> slice = fat(t, bytes, "data_ptr", "length");
+    std::optional<std::pair<uint64_t, uint64_t>> slice = slice_parts(t, bytes);
     if (!slice) return kOptimizedOut;
     return rust_text(slice->first, slice->second);
   }
@@ -738,8 +593,8 @@ class Formatter {
   }
 
   std::string rust_slice(Dwarf_Die t, Bytes bytes, int depth) {
-    std::optional<std::pair<uint64_t, uint64_t>> slice = fat(t, bytes, "data_ptr", "length");
-    std::optional<Member> p = member_named(t, "data_ptr");
+    std::optional<std::pair<uint64_t, uint64_t>> slice = slice_parts(t, bytes);
+    std::optional<MemberLayout> p = member_named(t, "data_ptr");
     if (!slice || !p) return kOptimizedOut;
     Dwarf_Die pointer_type = strip_cv_typedef(p->type);
     std::optional<Dwarf_Die> element = die_type(pointer_type);
@@ -750,11 +605,11 @@ class Formatter {
   // &dyn Trait: the data pointer, and the concrete type when the vtable has
   // a symbol `<T as Trait>::{vtable}`.
   std::string rust_dyn(Dwarf_Die t, Bytes bytes) {
-    std::optional<Member> p = member_named(t, "pointer");
-    std::optional<Member> v = member_named(t, "vtable");
+    std::optional<MemberLayout> p = member_named(t, "pointer");
+    std::optional<MemberLayout> v = member_named(t, "vtable");
     if (!p || !v) return kOptimizedOut;
-    std::optional<uint64_t> data = load(bytes, p->offset, 8);
-    std::optional<uint64_t> vtable = load(bytes, v->offset, 8);
+    std::optional<uint64_t> data = load_unsigned(bytes, p->offset, 8);
+    std::optional<uint64_t> vtable = load_unsigned(bytes, v->offset, 8);
     if (!data || !vtable) return kOptimizedOut;
     std::string text = symbolic(*data);
     std::optional<std::string> symbol = reader_.symbol_for(*vtable);
@@ -766,25 +621,11 @@ class Formatter {
     return text + " (vtable " + hex(*vtable) + ")";
   }
 
-  // String and Vec: the buffer pointer (inside RawVec, whatever its std
-  // version's nesting) and `len`.
-  std::optional<std::pair<uint64_t, uint64_t>> vec_parts(Dwarf_Die vec, Bytes bytes) {
-    std::optional<Member> buf = member_named(vec, "buf");
-    std::optional<Member> len = member_named(vec, "len");
-    if (!buf || !len) return std::nullopt;
-    std::optional<uint64_t> inner = find_pointer(buf->type);
-    if (!inner) return std::nullopt;
-    std::optional<uint64_t> address = load(bytes, buf->offset + *inner, 8);
-    std::optional<uint64_t> count = load(bytes, len->offset, 8);
-    if (!address || !count) return std::nullopt;
-    return std::make_pair(*address, *count);
-  }
-
   std::string rust_string(Dwarf_Die t, Bytes bytes) {
-    std::optional<Member> vec = member_named(t, "vec");
+    std::optional<MemberLayout> vec = member_named(t, "vec");
     if (!vec) return rust_fields("String", t, bytes, 0, 0);
     std::optional<std::pair<uint64_t, uint64_t>> parts =
-        vec_parts(strip_cv_typedef(vec->type), sub(bytes, vec->offset, bytes.size()));
+        vec_parts(strip_cv_typedef(vec->type), byte_range(bytes, vec->offset, bytes.size()));
     if (!parts) return kOptimizedOut;
     return rust_text(parts->first, parts->second);
   }
