@@ -15,9 +15,15 @@ namespace seam::gui {
 MemoryView::MemoryView(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
     : QWidget(parent), loaded_(std::move(loaded)) {
   // Reads take the session lock: a backtrace may be read in the worker meanwhile.
+  // A live guest that runs holds it until it stops: a row shown then is not
+  // waited for (the window would freeze) but unread, and read again on reread().
   model_ = new MemoryModel(
-      [loaded = loaded_](uint64_t address, std::span<std::byte> out) {
-        std::lock_guard<std::mutex> held(*loaded->session_lock);
+      [loaded = loaded_](uint64_t address, std::span<std::byte> out) -> Result<void> {
+        std::unique_lock<std::mutex> held(*loaded->session_lock, std::try_to_lock);
+        if (!held.owns_lock() && loaded->session->live()) {
+          return Error("the guest is running: interrupt it (Shift+F5) to read its memory");
+        }
+        if (!held.owns_lock()) held.lock();  // a dump: only a backtrace read, soon done
         return loaded->session->read_memory(address, out, engine::AddressSpace::kVirtual);
       },
       this);
@@ -76,6 +82,10 @@ bool MemoryView::follow_pointer(const QModelIndex& index) {
   address_->setText(QString("%1").arg(*pointer, 16, 16, QLatin1Char('0')));
   go_to_address(*pointer);
   return true;
+}
+
+void MemoryView::reread() {
+  if (model_->rowCount() > 0) model_->go_to(model_->start());
 }
 
 QString MemoryView::error_text() const {

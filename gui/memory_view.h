@@ -34,6 +34,8 @@ class MemoryView : public QWidget {
   void go_to_address(uint64_t address);
   // Follows the 8-byte word of a kWord0/kWord1 cell; false when it was not read.
   bool follow_pointer(const QModelIndex& index);
+  // Reads the rows shown again: a live guest ran, or they were shown while it ran.
+  void reread();
 
   QString error_text() const;
   const MemoryModel& model() const { return *model_; }
