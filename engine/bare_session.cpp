@@ -4,6 +4,7 @@
 #include "engine/bare_stack_trace.h"
 #include "engine/frame_variables.h"
 #include "engine/gdbstub_target.h"
+#include "engine/inlined_calls.h"
 #include "engine/kernel_memory.h"
 #include "engine/live_control.h"
 #include "engine/value_format.h"
@@ -123,6 +124,10 @@ class BareSession final : public Session {
       info.line = static_cast<int>(frames.frames.front().line);
     }
     return info;
+  }
+
+  Result<std::vector<InlinedCall>> inlined_calls(uint64_t pc) override {
+    return inlined_calls_at(*elf_, 0, pc);  // linked where it runs
   }
 
   Result<Disassembly> disassemble(const DisassemblyRequest& request) override {

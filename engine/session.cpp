@@ -12,6 +12,7 @@
 #include "engine/address_expression.h"
 #include "engine/bare_session.h"
 #include "engine/frame_variables.h"
+#include "engine/inlined_calls.h"
 #include "engine/kernel_modules.h"
 #include "engine/kernel_tasks.h"
 #include "engine/linux_kernel.h"
@@ -192,6 +193,17 @@ class KernelSession final : public Session {
       }
     }
     return Error(sformat("no symbol contains 0x%" PRIx64, address));
+  }
+
+  Result<std::vector<InlinedCall>> inlined_calls(uint64_t pc) override {
+    // The binary holding pc, and its placement: the KASLR offset or the module's.
+    if (std::optional<CodeImage> image = code_image_at(pc)) {
+      return inlined_calls_at(*image->binary, image->bias, pc);
+    }
+    return Error(sformat("0x%" PRIx64
+                         " is not in the kernel's text nor in a module whose .ko was given "
+                         "(pass it or its directory with -s)",
+                         pc));
   }
 
   Result<Disassembly> disassemble(const DisassemblyRequest& request) override {

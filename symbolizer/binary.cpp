@@ -124,6 +124,11 @@ std::vector<Dwarf_Die> Binary::scopes_at(uint64_t address) {
   return dwarf_index_->scopes(address);
 }
 
+std::optional<std::vector<InlinedCall>> Binary::inlined_calls(uint64_t address) {
+  if (!dwarf_index_) return std::nullopt;
+  return dwarf_index_->inlined_calls(address);
+}
+
 Result<ScopeVariables> Binary::variables_at(uint64_t address, size_t frame) {
   if (!dwarf_index_) return Error("no DWARF in " + path());
   std::vector<Dwarf_Die> scopes = dwarf_index_->scopes(address);

@@ -64,6 +64,9 @@ class Binary {
   // inlined calls innermost first, the concrete subprogram last; empty when
   // no function DIE covers it.
   std::vector<Dwarf_Die> scopes_at(uint64_t address);
+  // The calls inlined into the concrete function holding `address` (see
+  // DwarfIndex::inlined_calls); nullopt without DWARF or a function there.
+  std::optional<std::vector<InlinedCall>> inlined_calls(uint64_t address);
   // The parameters and locals of frame `frame` (an index in that order) at `address`.
   Result<ScopeVariables> variables_at(uint64_t address, size_t frame);
   // What the caller passed in register `dwarf_reg` (its DW_TAG_call_site

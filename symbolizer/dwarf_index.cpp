@@ -204,6 +204,31 @@ std::vector<Dwarf_Die> DwarfIndex::scopes(uint64_t address) {
   return chain;
 }
 
+std::optional<std::vector<InlinedCall>> DwarfIndex::inlined_calls(uint64_t address) {
+  std::vector<Dwarf_Die> chain = scopes(address);
+  Dwarf_Die cu_die;
+  if (chain.empty() || !dwarf_diecu(&chain.back(), &cu_die, nullptr, nullptr)) return std::nullopt;
+  // The call site's file index is into the line table of the function's unit.
+  const CompileUnit& unit = unit_for(&cu_die);
+  const InlineTree& tree = inline_tree(&chain.back());
+  std::vector<InlinedCall> calls;
+  calls.reserve(tree.scopes.size() - 1);
+  for (size_t scope = 1; scope < tree.scopes.size(); ++scope) {
+    Dwarf_Die die = tree.scopes[scope].die;
+    InlinedCall call;
+    call.callee = function_name(&die).name;
+    call.call_file = file_name(unit, udata_attribute(&die, DW_AT_call_file));
+    call.call_line = udata_attribute(&die, DW_AT_call_line);
+    call.call_column = udata_attribute(&die, DW_AT_call_column);
+    call.depth = tree.scopes[scope].depth;
+    for_each_range(&die, [&](uint64_t low, uint64_t) {
+      if (call.low_pc == 0 || low < call.low_pc) call.low_pc = low;
+    });
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
 std::vector<Dwarf_Die> DwarfIndex::inline_chain(Dwarf_Die* function, uint64_t address) {
   // The deepest inlined call holding the address, then its parents: chain[0]
   // is the concrete function, each next one inlined into the previous.

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "symbolizer/dwarf_units.h"
+#include "symbolizer/inlined_call.h"
 #include "symbolizer/source_frame.h"
 
 namespace seam {
@@ -48,6 +49,10 @@ class DwarfIndex {
   // inlined call, the concrete DW_TAG_subprogram last; empty when no
   // function DIE covers the address (assembly, or no DWARF unit).
   std::vector<Dwarf_Die> scopes(uint64_t address);
+  // Every call inlined into the concrete function holding `address`, nested
+  // ones too, in DIE order (each call before the calls inlined into it);
+  // nullopt when no function DIE covers the address.
+  std::optional<std::vector<InlinedCall>> inlined_calls(uint64_t address);
 
  private:
   using Interval = IntervalIndex::Interval;
