@@ -22,6 +22,7 @@
 
 #include "engine/live_control.h"
 #include "gui/backtrace_model.h"
+#include "gui/breakpoints_model.h"
 #include "gui/live_controller.h"
 #include "gui/main_window.h"
 #include "gui/memory_view.h"
@@ -163,6 +164,12 @@ class GuiLiveTest : public QObject {
     QVERIFY(status.contains(QString("read_write.c:%1 ").arg(at_break)));
     // The breakpoint's dot is on the line it stopped at.
     QVERIFY(std::count(view.breakpoint_lines().begin(), view.breakpoint_lines().end(), at_break));
+    // The Breakpoints dock counts the hit, as `info breakpoints` does.
+    const BreakpointsModel& listed = *window_->breakpoints_model();
+    QCOMPARE(listed.rowCount(), 1);
+    QCOMPARE(listed.data(listed.index(0, BreakpointsModel::kHits), Qt::DisplayRole).toInt(), 1);
+    QCOMPARE(listed.data(listed.index(0, BreakpointsModel::kFunction), Qt::DisplayRole).toString(),
+             QString("ksys_write"));
     uint64_t rip_at_break = frame->pc;
 
     QVERIFY(press_and_wait(Qt::Key_F10));
@@ -192,6 +199,12 @@ class GuiLiveTest : public QObject {
     result_["next_function"] = QString::fromStdString(frame->function);
     result_["next_line"] = after_next;
     result_["next_status"] = window_->live_status();
+    // For a look at the window (not checked): SEAM_GUI_LIVE_SCREENSHOT=FILE.png.
+    if (QString shot = env("SEAM_GUI_LIVE_SCREENSHOT"); !shot.isEmpty()) {
+      QVERIFY(window_->add_breakpoint(QString("fs/read_write.c:%1").arg(after_next + 2)));
+      QVERIFY(window_->grab().save(shot));
+      QVERIFY(window_->live_controller()->delete_breakpoint(2).ok());
+    }
   }
 
   void gutter_click_and_f9_toggle_a_breakpoint() {
@@ -218,6 +231,13 @@ class GuiLiveTest : public QObject {
              added.location.c_str());
     QVERIFY(view.dwarf_file().ends_with(added.location.substr(0, added.location.find(':'))));
     QCOMPARE(view.breakpoint_lines(), std::vector<int>{line});
+    // The Breakpoints dock lists its site.
+    const BreakpointsModel& listed = *window_->breakpoints_model();
+    QCOMPARE(listed.rowCount(), static_cast<int>(added.sites.size()));
+    QVERIFY(listed.data(listed.index(0, BreakpointsModel::kWhere), Qt::DisplayRole)
+                .toString()
+                .endsWith(QString("fs/read_write.c:%1").arg(line)));
+    QCOMPARE(listed.breakpoint_id(0), added.id);
     QVERIFY(view.gutter_tooltip(line).contains("breakpoint"));
 
     // F9 at the cursor line (where the view put it) deletes it; a click adds it back.
@@ -230,6 +250,7 @@ class GuiLiveTest : public QObject {
     QTest::mouseClick(view.gutter(), Qt::LeftButton, {}, rect.center());
     QVERIFY(live.breakpoints().empty());
     QVERIFY(window_->live_status().contains("deleted"));
+    QCOMPARE(window_->breakpoints_model()->rowCount(), 0);
   }
 
   void a_line_without_code_is_said_in_the_status_line() {
