@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""seam-gui's smoke test under a real X server (Xvfb): the program opens a
-scenario of the vmcore corpus (its paging ELF dump), shows the crashed task's
-backtrace, grabs its window to a PNG and exits 0.
+"""seam-gui's smoke test under a real X server (Xvfb): the program opens the
+Rust fixture kernel's crash dump (vmlinux and the rust_crashme module), shows
+the crashed task's backtrace, grabs its window to a PNG and exits 0.
 
-    smoke_screenshot.py SEAM_GUI OUT.png SCENARIO
-    # runs: xvfb-run -a SEAM_GUI --screenshot OUT.png VMCORE -s VMLINUX
+    smoke_screenshot.py SEAM_GUI OUT.png
+    # runs: xvfb-run -a SEAM_GUI --screenshot OUT.png VMCORE -s VMLINUX -s rust_crashme.ko
 
-The corpus is where samples/kernels/make-corpus.sh puts it: SEAM_CACHE_DIR
-(else ~/.cache/seam)/corpus/SEAM_KERNEL_ABI/SCENARIO, as tests/corpus/corpus_paths.h.
+The dump is made by samples/kernels/make_rust_dump.py (ctest fixture
+rust_dump) into SEAM_CACHE_DIR (else ~/.cache/seam)/fixtures/rust-kernel-6.1/,
+the vmlinux unpacked beside it (fixtures/vmlinux-rust-6.1); the module is
+under SEAM_SHARED_DIR (else the repository's ../shared)/fixtures/rust-kernel-6.1,
+as tests/integration/seamtest.py finds them.
 
 The PNG is checked to exist and not be blank (more than a few distinct
-colours: a window that painted nothing is one or two). It stays where it is
-written, for a look at what the window looked like.
+colours: a window that painted nothing is one or two). The report seam-gui
+writes beside it (OUT.png.json: the backtrace pane's rows and frames, the
+selected and crashed task) must show the crashed task selected and a
+populated backtrace through the Rust frame rust_crashme::crash_here. Both
+stay where they are written, for a look at what the window looked like.
 """
+import json
 import os
 import pathlib
 import struct
@@ -69,24 +76,46 @@ def png_colours(path):
     return width, height, colours
 
 
-def corpus_files(scenario):
-    """The paging ELF dump of `scenario` and Debian's vmlinux it is of."""
+def rust_fixture_files():
+    """The Rust fixture kernel's dump, its vmlinux and the crashing module."""
     cache = pathlib.Path(os.environ.get("SEAM_CACHE_DIR", pathlib.Path.home() / ".cache" / "seam"))
-    abi = os.environ.get("SEAM_KERNEL_ABI", "6.1.0-56-cloud-amd64")
-    vmcore = cache / "corpus" / abi / scenario / "vmcore.elf-paging"
-    vmlinux = cache / "kernels" / abi / "usr/lib/debug/boot" / f"vmlinux-{abi}"
-    for path in (vmcore, vmlinux):
+    source = pathlib.Path(os.environ.get("SEAM_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+    shared = pathlib.Path(os.environ.get("SEAM_SHARED_DIR", source.parent / "shared"))
+    vmcore = cache / "fixtures" / "rust-kernel-6.1" / "vmcore.elf-paging"
+    vmlinux = cache / "fixtures" / "vmlinux-rust-6.1"
+    module = shared / "fixtures" / "rust-kernel-6.1" / "rust_crashme.ko"
+    for path in (vmcore, vmlinux, module):
         if not path.is_file():
-            sys.exit(f"no {path}: the corpus is made by samples/kernels/make-corpus.sh")
-    return vmcore, vmlinux
+            sys.exit(f"no {path}: the Rust fixture dump is made by samples/kernels/make_rust_dump.py "
+                     f"(ctest -R rust_dump_generate) from {module.parent}")
+    return vmcore, vmlinux, module
+
+
+def check_report(path):
+    """The backtrace pane as seam-gui reported it: populated, the crashed task's, through Rust."""
+    with open(path) as f:
+        report = json.load(f)
+    frames = [frame["function"] for frame in report.get("frames", [])]
+    print(f"{path}: {report.get('backtrace_rows')} backtrace rows, PID {report.get('selected_pid')} "
+          f"selected (crashed: {report.get('crashed_pid')}), {report.get('locals_rows')} locals")
+    if report.get("backtrace_rows", 0) <= 0 or not frames:
+        sys.exit("the backtrace pane is empty")
+    if report.get("crashed_pid") is None or report.get("selected_pid") != report["crashed_pid"]:
+        sys.exit("the crashed task is not the one selected")
+    rust = [frame for frame in report["frames"] if frame["function"] == "rust_crashme::crash_here"]
+    if not rust or rust[0]["language"] != "rust":
+        sys.exit(f"no Rust frame rust_crashme::crash_here in the backtrace pane: {frames}")
 
 
 def main():
-    gui, out, scenario = sys.argv[1:4]
-    vmcore, vmlinux = corpus_files(scenario)
-    if os.path.exists(out):
-        os.remove(out)  # a stale screenshot must not pass for this run's
-    command = ["xvfb-run", "-a", gui, "--screenshot", out, str(vmcore), "-s", str(vmlinux)]
+    gui, out = sys.argv[1:3]
+    vmcore, vmlinux, module = rust_fixture_files()
+    report = out + ".json"
+    for stale in (out, report):  # a stale file must not pass for this run's
+        if os.path.exists(stale):
+            os.remove(stale)
+    command = ["xvfb-run", "-a", gui, "--screenshot", out, str(vmcore), "-s", str(vmlinux),
+               "-s", str(module)]
     print("+", " ".join(command), flush=True)
     status = subprocess.run(command, timeout=300).returncode
     if status != 0:
@@ -97,6 +126,9 @@ def main():
         sys.exit("the screenshot is too small for the window")
     if len(colours) <= 8:
         sys.exit("the screenshot is blank")
+    if not os.path.exists(report):
+        sys.exit(f"seam-gui wrote no {report}")
+    check_report(report)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ std::string samples_binary() {
 // "name:type=value" of each part, in order.
 std::vector<std::string> summary(const std::vector<Variable>& parts) {
   std::vector<std::string> out;
+  out.reserve(parts.size());
   for (const Variable& v : parts) out.push_back(v.name + ":" + v.type + "=" + v.value);
   return out;
 }

@@ -1,0 +1,212 @@
+// seam-gui on the Rust fixture kernel's crash dump (made by
+// samples/kernels/make_rust_dump.py, ctest fixture rust_dump): the crashed
+// task selected, its Rust frame rust_crashme::crash_here in the backtrace,
+// and selecting it shows its locals in Rust syntax, as the Session gives
+// them, expandable to the fields the module printed on the serial console
+// before it crashed ("a.key=2 a.tag=0x120 b.key=1 marker=0x..."). Runs
+// offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
+//
+// Files: SEAM_CACHE_DIR (else ~/.cache/seam)/fixtures/rust-kernel-6.1/
+// vmcore.elf-paging and .../fixtures/vmlinux-rust-6.1; SEAM_SHARED_DIR (else
+// the repository's ../shared)/fixtures/rust-kernel-6.1/rust_crashme.ko and
+// serial.log, as tests/integration/seamtest.py finds them.
+#include <QAbstractItemModelTester>
+#include <QDockWidget>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTreeView>
+#include <QtTest>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "gui/backtrace_model.h"
+#include "gui/main_window.h"
+#include "gui/session_loader.h"
+#include "gui/variables_model.h"
+
+namespace seam::gui {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path cache_dir() {
+  if (const char* dir = std::getenv("SEAM_CACHE_DIR")) return dir;
+  const char* home = std::getenv("HOME");
+  return fs::path(home ? home : "/root") / ".cache" / "seam";
+}
+
+fs::path fixture_dir() {
+  const char* shared = std::getenv("SEAM_SHARED_DIR");
+  fs::path dir = shared ? fs::path(shared) : fs::path(SEAM_SOURCE_DIR).parent_path() / "shared";
+  return dir / "fixtures" / "rust-kernel-6.1";
+}
+
+engine::SessionOptions options() {
+  engine::SessionOptions options;
+  options.vmcore = (cache_dir() / "fixtures" / "rust-kernel-6.1" / "vmcore.elf-paging").string();
+  options.vmlinux = (cache_dir() / "fixtures" / "vmlinux-rust-6.1").string();
+  options.module_paths = {(fixture_dir() / "rust_crashme.ko").string()};
+  return options;
+}
+
+// What the module printed before it crashed: "a.key=2 a.tag=0x120 b.key=1
+// marker=0xc0decafef00d0002", as decimal text (how the locals show them).
+struct CrashFacts {
+  QString a_key, a_tag, b_key, marker;
+};
+
+std::optional<CrashFacts> crash_facts() {
+  QFile log(QString::fromStdString((fixture_dir() / "serial.log").string()));
+  if (!log.open(QIODevice::ReadOnly)) return std::nullopt;
+  QRegularExpression line(
+      "a\\.key=(\\d+) a\\.tag=0x([0-9a-f]+) b\\.key=(\\d+) marker=0x([0-9a-f]+)");
+  QRegularExpressionMatch match = line.match(QString::fromUtf8(log.readAll()));
+  if (!match.hasMatch()) return std::nullopt;
+  auto decimal = [&](int group, int base) {
+    return QString::number(match.captured(group).toULongLong(nullptr, base));
+  };
+  return CrashFacts{decimal(1, 10), decimal(2, 16), decimal(3, 10), decimal(4, 16)};
+}
+
+const engine::Frame* frame_named(const engine::Backtrace& bt, const std::string& function) {
+  for (const engine::Frame& f : bt.frames) {
+    if (f.function == function) return &f;
+  }
+  return nullptr;
+}
+
+QString cell(const QAbstractItemModel& model, int row, int column, const QModelIndex& parent = {}) {
+  return model.data(model.index(row, column, parent), Qt::DisplayRole).toString();
+}
+
+// The row named `name` under `parent`, or an invalid index.
+QModelIndex row_named(const VariablesModel& model, const QString& name,
+                      const QModelIndex& parent = {}) {
+  for (int row = 0; row < model.rowCount(parent); ++row) {
+    if (cell(model, row, VariablesModel::kName, parent) == name)
+      return model.index(row, 0, parent);  // column 0 holds the children, as in any tree
+  }
+  return {};
+}
+
+}  // namespace
+
+class GuiRustTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::shared_ptr<LoadedSession> loaded_;
+  std::unique_ptr<engine::Session> reference_;  // what the window is compared with
+  CrashFacts facts_;
+
+ private slots:
+  void initTestCase() {
+    engine::SessionOptions files = options();
+    for (const std::string& path : {files.vmcore, files.vmlinux, files.module_paths[0]}) {
+      if (!fs::exists(path)) {
+        QFAIL(qPrintable(QString::fromStdString(
+            "no " + path +
+            ": the Rust fixture dump is made by samples/kernels/make_rust_dump.py "
+            "(ctest -R rust_dump_generate), from ../shared/fixtures/rust-kernel-6.1")));
+      }
+    }
+    std::optional<CrashFacts> facts = crash_facts();
+    QVERIFY2(facts.has_value(),
+             "no 'crashing in Rust (a.key=...' line in the fixture's serial.log");
+    facts_ = *facts;
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(files);
+    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
+    loaded_ = *loaded;
+    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(files);
+    QVERIFY2(reference.ok(), reference ? "" : reference.error().message().c_str());
+    reference_ = std::move(*reference);
+  }
+
+  void rust_frame_shows_its_locals_expandable() {
+    QVERIFY(loaded_->info.crashed_task.has_value());
+    MainWindow window(loaded_);
+    QSignalSpy shown(&window, &MainWindow::backtrace_shown);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 60000);
+    QCOMPARE(shown.first().first().toInt(), loaded_->info.crashed_task->pid);
+    QCOMPARE(window.selected_pid(), std::optional<int>(loaded_->info.crashed_task->pid));
+
+    // The Rust frame, by the model's rows.
+    const BacktraceModel& backtrace = window.backtrace_model();
+    int row = -1;
+    for (int r = 0; r < backtrace.rowCount(); ++r) {
+      const engine::Frame* frame = backtrace.frame_at(r);
+      if (frame && frame->function == "rust_crashme::crash_here") row = r;
+    }
+    QVERIFY2(row >= 0, "no rust_crashme::crash_here row in the backtrace");
+    QCOMPARE(backtrace.frame_at(row)->language, std::string("rust"));
+    QCOMPARE(cell(backtrace, row, BacktraceModel::kLanguage), QString("Rust"));
+    QVERIFY(window.select_frame_row(row));
+
+    // The Locals rows are the Session's arguments then locals, kind by kind.
+    engine::BacktraceRequest request;
+    request.variables = true;
+    Result<engine::Backtrace> bt = reference_->backtrace(request);
+    QVERIFY(bt.ok());
+    const engine::Frame* want = frame_named(*bt, "rust_crashme::crash_here");
+    QVERIFY(want != nullptr);
+    const VariablesModel& locals = window.variables_model();
+    QAbstractItemModelTester tester(const_cast<VariablesModel*>(&locals),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::vector<std::pair<QString, engine::Variable>> expected;
+    for (const engine::Variable& v : want->args) expected.emplace_back("arg", v);
+    for (const engine::Variable& v : want->locals) expected.emplace_back("local", v);
+    QCOMPARE(locals.rowCount(), static_cast<int>(expected.size()));
+    for (int r = 0; r < locals.rowCount(); ++r) {
+      QCOMPARE(cell(locals, r, VariablesModel::kKind), expected[r].first);
+      QCOMPARE(cell(locals, r, VariablesModel::kName),
+               QString::fromStdString(expected[r].second.name));
+      QCOMPARE(cell(locals, r, VariablesModel::kType),
+               QString::fromStdString(expected[r].second.type));
+      QCOMPARE(cell(locals, r, VariablesModel::kValue),
+               QString::fromStdString(expected[r].second.value));
+    }
+
+    // a and b: references to the module's Item, in Rust syntax; the marker a u64.
+    QModelIndex a = row_named(locals, "a");
+    QModelIndex b = row_named(locals, "b");
+    QModelIndex marker = row_named(locals, "depth_marker");
+    QVERIFY(a.isValid() && b.isValid() && marker.isValid());
+    QCOMPARE(cell(locals, a.row(), VariablesModel::kType), QString("&rust_crashme::Item"));
+    QCOMPARE(cell(locals, marker.row(), VariablesModel::kType), QString("u64"));
+    QCOMPARE(cell(locals, marker.row(), VariablesModel::kValue), facts_.marker);
+    QVERIFY(cell(locals, a.row(), VariablesModel::kValue)
+                .endsWith(QString(": Item { key: %1, tag: %2 }").arg(facts_.a_key, facts_.a_tag)));
+
+    // Expanded: the fields of the Item each reference points to.
+    QCOMPARE(locals.rowCount(a), 2);
+    QModelIndex key = row_named(locals, "key", a);
+    QModelIndex tag = row_named(locals, "tag", a);
+    QVERIFY(key.isValid() && tag.isValid());
+    QCOMPARE(cell(locals, key.row(), VariablesModel::kValue, a), facts_.a_key);
+    QCOMPARE(cell(locals, key.row(), VariablesModel::kType, a), QString("u64"));
+    QCOMPARE(cell(locals, tag.row(), VariablesModel::kValue, a), facts_.a_tag);
+    QCOMPARE(cell(locals, row_named(locals, "key", b).row(), VariablesModel::kValue, b),
+             facts_.b_key);
+    QCOMPARE(locals.rowCount(marker), 0);
+    QCOMPARE(locals.parent(key), a.siblingAtColumn(0));
+
+    // The keyboard expands and collapses a row, as in any tree view.
+    auto* view = qobject_cast<QTreeView*>(window.findChild<QDockWidget*>("Locals")->widget());
+    QVERIFY(view != nullptr);
+    QVERIFY(view->rootIsDecorated());
+    view->setFocus();
+    view->setCurrentIndex(a.siblingAtColumn(0));
+    QTest::keyClick(view, Qt::Key_Right);
+    QVERIFY(view->isExpanded(a.siblingAtColumn(0)));
+    QTest::keyClick(view, Qt::Key_Left);
+    QVERIFY(!view->isExpanded(a.siblingAtColumn(0)));
+  }
+};
+
+}  // namespace seam::gui
+
+QTEST_MAIN(seam::gui::GuiRustTest)
+#include "gui_rust_test.moc"
