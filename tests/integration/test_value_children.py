@@ -1,4 +1,4 @@
-# ctest-labels: corpus
+# ctest-labels: corpus;rustdump
 """The parts of frame variables (`seam bt -f --json`: each variable's "children", as seam-gui's
 Locals tree shows them) against gdb's `print *POINTER` on the same dump (the corpus's
 sysrq-nokaslr paging ELF: gdb needs no KASLR offset there).
@@ -12,6 +12,10 @@ levels) the text up to each {...} must be gdb's. Normalised style differences:
     `<anonymous union>` and `<anonymous struct>`, in the same order.
   - a flexible array member (`char inline_name[]`) has no bytes of its own in the struct:
     gdb prints the address after the struct and the string there, Seam the empty array.
+
+On the Rust fixture kernel's crash (samples/kernels/make_rust_dump.py), `frame N --json` of
+rust_crashme::crash_here: its `&Item` arguments expand to the fields the module printed on the
+serial console before it panicked (a.key, a.tag, b.key), named and typed the Rust way.
 """
 import json
 import re
@@ -181,6 +185,36 @@ class ValueChildrenAgainstGdb(unittest.TestCase):
         self.assertLessEqual(depth(file["children"]), 4)
         # Plain values have none: the JSON leaves the key out.
         self.assertNotIn("children", self.variable("vfs_write", "count"))
+
+
+class RustPartsFromTheModulesOwnLog(unittest.TestCase):
+    def test_item_references_expand_to_the_printed_fields(self):
+        vmlinux = st.rust_fixture_vmlinux()
+        dumps = st.CACHE_DIR / "fixtures" / "rust-kernel-6.1"
+        ko = st.RUST_FIXTURE_DIR / "rust_crashme.ko"
+        for path in (ko, dumps / "vmcore.elf-paging", dumps / "serial.log"):
+            if not path.exists():
+                raise AssertionError(f"{path} is missing: run samples/kernels/make_rust_dump.py "
+                                     "(ctest fixture rust_dump_generate)")
+        log = (dumps / "serial.log").read_text(errors="replace")
+        printed = re.search(r"crashing in Rust \(a\.key=(\d+) a\.tag=(0x[0-9a-f]+) "
+                            r"b\.key=(\d+) marker=(0x[0-9a-f]+)\)", log)
+        self.assertIsNotNone(printed, "the module's pr_emerg line is not in the serial log")
+        a_key, a_tag, b_key, _ = (int(v, 0) for v in printed.groups())
+        files = ["-s", vmlinux, "-s", ko]
+        bt = st.seam_vmcore_json(dumps / "vmcore.elf-paging", files, "bt", "-f")
+        index = [f["index"] for f in bt["frames"] if f["function"] == "rust_crashme::crash_here"]
+        self.assertEqual(len(index), 1)
+        frame = st.seam_vmcore_json(dumps / "vmcore.elf-paging", files, "frame",
+                                    str(index[0]))["frame"]
+        args = {a["name"]: a for a in frame["args"]}
+        self.assertEqual([(c["name"], c["type"], c["value"]) for c in args["a"]["children"]],
+                         [("key", "u64", str(a_key)), ("tag", "u64", str(a_tag))])
+        self.assertEqual(args["b"]["children"][0]["value"], str(b_key))
+        # The same parts as bt -f gives; a u64 has none.
+        bt_frame = [f for f in bt["frames"] if f["index"] == index[0]][0]
+        self.assertEqual(frame["args"], bt_frame["args"])
+        self.assertNotIn("children", frame["locals"][0])
 
 
 if __name__ == "__main__":
