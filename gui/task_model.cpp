@@ -1,9 +1,10 @@
 #include "gui/task_model.h"
 
 #include <QBrush>
-#include <QColor>
 #include <QFont>
 #include <QString>
+
+#include "gui/theme.h"
 
 namespace seam::gui {
 
@@ -69,7 +70,8 @@ QVariant TaskModel::data(const QModelIndex& index, int role) const {
       }
       return {};
     case Qt::BackgroundRole:
-      if (crashed) return QBrush(QColor(255, 210, 210));
+      // Chosen for the palette in use: readable in the light and dark themes.
+      if (crashed) return QBrush(highlight_colour(ColourRole::kCrashedTask));
       return {};
     case Qt::TextAlignmentRole:
       if (index.column() == kPid || index.column() == kCpu) {
