@@ -5,35 +5,49 @@
 
 namespace seam::gui {
 
-Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options) {
+Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options,
+                                                    const LoadProgress& progress) {
+  int step = 0;
+  auto stage = [&](const std::string& what) {
+    if (progress) progress(step, kLoadSteps, what);
+    ++step;
+  };
+  stage(options.vmcore.empty() ? "Connecting to QEMU at " + options.gdbstub + "..."
+                               : "Opening " + options.vmcore + "...");
   Result<std::unique_ptr<engine::Session>> opened = engine::Session::open(options);
   if (!opened) return opened.error();
   auto loaded = std::make_shared<LoadedSession>();
   loaded->session = std::move(*opened);
   engine::Session& session = *loaded->session;
+  stage("Reading the system info...");
   if (Result<engine::SystemInfo> info = session.system_info(); info) {
     loaded->info = std::move(*info);
   } else {
     loaded->warnings.push_back("system info: " + info.error().message());
   }
+  stage("Reading the tasks...");
   if (Result<std::vector<engine::Task>> tasks = session.tasks(); tasks) {
     loaded->tasks = std::move(*tasks);
   } else {
     loaded->warnings.push_back("tasks: " + tasks.error().message());
   }
+  stage("Reading the kernel log...");
   if (Result<std::vector<engine::LogRecord>> log = session.log(); log) {
     loaded->log = std::move(*log);
   } else {
     loaded->warnings.push_back("kernel log: " + log.error().message());
   }
+  stage("Reading the modules...");
   if (Result<std::vector<engine::ModuleInfo>> modules = session.modules(); modules) {
     loaded->modules = std::move(*modules);
   } else {
     loaded->warnings.push_back("modules: " + modules.error().message());
   }
+  stage("Reading what each CPU was running...");
   loaded->cpus = read_cpu_states(session, loaded->info.cpus);
   // The session's own warnings last: reading the tasks and log may add some.
   for (const std::string& warning : session.warnings()) loaded->warnings.push_back(warning);
+  stage("Loaded");
   return loaded;
 }
 
@@ -46,8 +60,18 @@ SessionLoader::~SessionLoader() {
 }
 
 void SessionLoader::start(const engine::SessionOptions& options) {
-  watcher_.setFuture(QtConcurrent::run([options]() -> Outcome {
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options);
+  // The worker posts each stage to this object's thread; the destructor
+  // waits for the worker, so `this` outlives every post.
+  auto report = [this](int step, int steps, const std::string& what) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, step, steps, what = QString::fromStdString(what)] {
+          emit progress(step, steps, what);
+        },
+        Qt::QueuedConnection);
+  };
+  watcher_.setFuture(QtConcurrent::run([options, report]() -> Outcome {
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options, report);
     if (!loaded) return {nullptr, loaded.error().message()};
     return {std::move(*loaded), ""};
   }));

@@ -5,6 +5,11 @@
 //   auto* loader = new SessionLoader(parent);
 //   connect(loader, &SessionLoader::loaded, [&] { show(loader->take()); });
 //   connect(loader, &SessionLoader::failed, [&](const QString& why) { report(why); });
+//   connect(loader, &SessionLoader::progress, [&](int step, int steps, const QString& what) {
+//     bar->setRange(0, steps);
+//     bar->setValue(step);
+//     label->setText(what);  // "Reading the tasks..."
+//   });
 //   loader->start(options);
 //
 // The Session is used by one thread at a time: this loader's, until `loaded`,
@@ -15,6 +20,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,8 +46,14 @@ struct LoadedSession {
   std::shared_ptr<std::mutex> session_lock = std::make_shared<std::mutex>();
 };
 
+// Called before each stage of a load with the stages done so far, then
+// once with step == steps when all are: "Opening vmcore...", "Reading the tasks...".
+using LoadProgress = std::function<void(int step, int steps, std::string what)>;
+constexpr int kLoadSteps = 6;  // open, system info, tasks, log, modules, CPUs
+
 // Opens and reads, on the calling thread: the worker's job (and the tests').
-Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options);
+Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions& options,
+                                                    const LoadProgress& progress = {});
 
 class SessionLoader : public QObject {
   Q_OBJECT
@@ -57,6 +69,8 @@ class SessionLoader : public QObject {
  signals:
   void loaded();
   void failed(const QString& message);
+  // load_session's stages, queued to the loader's thread.
+  void progress(int step, int steps, const QString& what);
 
  private:
   // Result<T> has no empty state, which QFuture needs.
