@@ -7,13 +7,15 @@ namespace seam::gui {
 std::string command_line_usage() {
   return "usage: seam-gui VMCORE -s VMLINUX [-s MODULE|DIR]...\n"
          "       seam-gui -g HOST:PORT -s VMLINUX [-s MODULE|DIR]...\n"
+         "       seam-gui                (the Open Dump dialog; File > Connect to QEMU...)\n"
          "  -c, --vmcore VMCORE    the crash dump (or give it bare)\n"
          "  -g, --gdb HOST:PORT    or a live kernel: QEMU's gdbstub\n"
          "  -s, --symbols FILE|DIR the vmlinux, a module .ko, or a directory of modules\n"
          "  --source-root DIR      where to look for the source files (repeatable; also\n"
          "                         File > Add Source Root..., kept in the settings)\n"
          "  --screenshot FILE      grab the window to FILE (PNG) once the backtrace is\n"
-         "                         shown, then quit: for tests and bug reports\n";
+         "                         shown, then quit: for tests and bug reports\n"
+         "  --theme light|dark|system  colours (default: View > Theme's, else the system's)\n";
 }
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
@@ -27,11 +29,15 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     };
     if (arg == "-h" || arg == "--help") {
       line.help = true;
-    } else if (arg == "--source-root" || arg == "--screenshot") {
+    } else if (arg == "--source-root" || arg == "--screenshot" || arg == "--theme") {
       Result<std::string> text = value();
       if (!text) return text.error();
       if (arg == "--source-root") {
         line.source_roots.push_back(*text);
+      } else if (arg == "--theme") {
+        Result<Theme> theme = parse_theme(*text);
+        if (!theme) return theme.error();
+        line.theme = *theme;
       } else {
         line.screenshot = *text;
       }
@@ -55,8 +61,13 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     }
   }
   if (line.help) return line;
-  if (line.options.vmcore.empty() && line.options.gdbstub.empty()) {
-    return Error("no dump given: seam-gui VMCORE -s VMLINUX, or -g HOST:PORT for a live QEMU");
+  if (line.open_dialog() && !symbols.empty()) {
+    return Error(
+        "-s given but no dump: seam-gui VMCORE -s VMLINUX, -g HOST:PORT for a live QEMU, "
+        "or no arguments for the Open Dump dialog");
+  }
+  if (line.open_dialog() && !line.screenshot.empty()) {
+    return Error("--screenshot needs a dump (or -g HOST:PORT) on the command line");
   }
   for (const std::string& path : symbols) {
     if (Result<void> ok = engine::add_debug_file(path, line.options); !ok) return ok.error();
