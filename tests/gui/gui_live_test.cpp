@@ -13,7 +13,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QToolBar>
 #include <QtTest>
@@ -23,12 +25,14 @@
 #include "engine/live_control.h"
 #include "gui/backtrace_model.h"
 #include "gui/breakpoints_model.h"
+#include "gui/cpus_model.h"
 #include "gui/live_controller.h"
 #include "gui/main_window.h"
 #include "gui/memory_view.h"
 #include "gui/registers_model.h"
 #include "gui/session_loader.h"
 #include "gui/source_view.h"
+#include "gui/task_model.h"
 #include "tests/corpus/corpus_paths.h"
 
 namespace seam::gui {
@@ -272,6 +276,19 @@ class GuiLiveTest : public QObject {
     QVERIFY(!action("Continue")->isEnabled());
     QVERIFY(!action("Next")->isEnabled());
     QVERIFY(!window_->memory_view()->isEnabled());  // it would wait on the running session
+    int disabled_tables = 0;  // Tasks, CPUs and Backtrace: a click would read the session
+    for (QTableView* table : window_->findChildren<QTableView*>()) {
+      const QAbstractItemModel* model = table->model();
+      if (auto* proxy = qobject_cast<const QSortFilterProxyModel*>(model)) {
+        model = proxy->sourceModel();
+      }
+      if (model == &window_->task_model() || model == &window_->cpus_model() ||
+          model == &window_->backtrace_model()) {
+        QVERIFY(!table->isEnabled());
+        ++disabled_tables;
+      }
+    }
+    QCOMPARE(disabled_tables, 3);
     QTest::qWait(1000);  // the UI stays responsive meanwhile: this loop runs
     QCOMPARE(shown.count(), 0);
     QTest::keyClick(window_.get(), Qt::Key_F5, Qt::ShiftModifier);
