@@ -117,7 +117,11 @@ LogView::LogView(LogModel* model, QWidget* parent) : QWidget(parent), model_(mod
   previous->setContext(Qt::WidgetWithChildrenShortcut);
   connect(previous, &QShortcut::activated, this, &LogView::find_previous);
 
-  connect(model_, &QAbstractItemModel::modelReset, this, &LogView::fit_multiline_rows);
+  // New records (a live guest's log read again): the rows, and so the matches, changed.
+  connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+    fit_multiline_rows();
+    update_matches();
+  });
   follow_palette();
   fit_multiline_rows();
   show_count();

@@ -141,6 +141,10 @@ class GuiLogTest : public QObject {
       highlighted += model.index(row, LogModel::kText).data(Qt::BackgroundRole).isValid();
     }
     QCOMPARE(highlighted, grep_count);
+    // The records read again (a live guest's log): the search holds.
+    model.set_records((*loaded)->log);
+    QCOMPARE(view.match_count(), grep_count);
+    QCOMPARE(view.current_record(), first);
 
     view.find_next();
     QCOMPARE(view.current_match(), 1);
