@@ -20,7 +20,9 @@ namespace seam::gui {
 class VariablesModel : public QAbstractItemModel {
   Q_OBJECT
  public:
-  enum Column { kKind, kName, kType, kValue, kColumnCount };
+  // The name first: the tree's branches and indentation are drawn in column 0,
+  // so a part's name sits under its parent's.
+  enum Column { kName, kKind, kType, kValue, kColumnCount };
 
   explicit VariablesModel(QObject* parent = nullptr) : QAbstractItemModel(parent) {}
 

@@ -203,6 +203,13 @@ class GuiRustTest : public QObject {
     QVERIFY(view->isExpanded(a.siblingAtColumn(0)));
     QTest::keyClick(view, Qt::Key_Left);
     QVERIFY(!view->isExpanded(a.siblingAtColumn(0)));
+
+    // For a look at the tree: SEAM_GUI_RUST_SCREENSHOT=FILE.png saves the window, a expanded.
+    if (const char* file = std::getenv("SEAM_GUI_RUST_SCREENSHOT")) {
+      view->expand(a.siblingAtColumn(0));
+      view->resizeColumnToContents(VariablesModel::kName);
+      QVERIFY(window.grab().save(file, "PNG"));
+    }
   }
 };
 
