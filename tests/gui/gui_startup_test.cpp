@@ -393,6 +393,20 @@ class GuiStartupTest : public QObject {
     QVERIFY2(help.contains("Alt+1") && help.contains("View &gt; Tasks") && help.contains("Ctrl+L"),
              qPrintable(help));
 
+    // View > Theme: applied at once and kept for the next run.
+    auto* dark = view->findChild<QAction*>("theme_dark");
+    auto* light = view->findChild<QAction*>("theme_light");
+    QVERIFY(dark && light);
+    dark->trigger();
+    QVERIFY(is_dark(QApplication::palette()));
+    QTRY_VERIFY(is_dark(window->palette()));
+    QVERIFY(stored_theme(QSettings()) == Theme::kDark);
+    light->trigger();
+    QVERIFY(!is_dark(QApplication::palette()));
+    QTRY_VERIFY(!is_dark(window->palette()));
+    QVERIFY(stored_theme(QSettings()) == Theme::kLight);
+    QSettings().remove("view/theme");
+
     // File > Open Dump... in the window: the dialog; a dump that opens replaces the window.
     QSignalSpy destroyed(window, &QObject::destroyed);
     auto* file_menu = window->menuBar()->actions().front()->menu();
