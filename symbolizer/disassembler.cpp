@@ -1,49 +1,70 @@
 #include "symbolizer/disassembler.h"
 
-#include <llvm/ADT/ArrayRef.h>
-#include <llvm/MC/MCAsmInfo.h>
-#include <llvm/MC/MCContext.h>
-#include <llvm/MC/MCDisassembler/MCDisassembler.h>
-#include <llvm/MC/MCInst.h>
-#include <llvm/MC/MCInstPrinter.h>
-#include <llvm/MC/MCInstrAnalysis.h>
-#include <llvm/MC/MCInstrInfo.h>
-#include <llvm/MC/MCRegisterInfo.h>
-#include <llvm/MC/MCSubtargetInfo.h>
-#include <llvm/MC/MCTargetOptions.h>
-#include <llvm/MC/TargetRegistry.h>
-#include <llvm/Support/raw_ostream.h>
-#include <llvm/TargetParser/Triple.h>
+#include <dlfcn.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <string_view>
 
+#include "symbolizer/llvm_decoder.h"
 #include "symbolizer/printf_format.h"
-
-// Only the x86 target is linked (not all of LLVM's): its initialisers are
-// declared here rather than through llvm/Support/TargetSelect.h, which names
-// every target of the build.
-extern "C" {
-void LLVMInitializeX86TargetInfo();
-void LLVMInitializeX86TargetMC();
-void LLVMInitializeX86Disassembler();
-}
 
 namespace seam {
 namespace {
 
-constexpr const char* kTriple = "x86_64-unknown-linux-gnu";
+// The directory of the running executable ("" if unknown).
+std::string executable_directory() {
+  std::string path(4096, '\0');
+  ssize_t length = ::readlink("/proc/self/exe", path.data(), path.size() - 1);
+  if (length <= 0) return {};
+  path.resize(static_cast<size_t>(length));
+  return path.substr(0, path.rfind('/'));
+}
 
-// LLVM's target registry is process-wide: registered once, by the first
-// Disassembler that decodes (never on a path that does not disassemble).
-void register_x86_target() {
-  static std::once_flag registered;
-  std::call_once(registered, [] {
-    LLVMInitializeX86TargetInfo();
-    LLVMInitializeX86TargetMC();
-    LLVMInitializeX86Disassembler();
+// The LLVM plugin (symbolizer/llvm_decoder.h), loaded once per process, the
+// first time a Disassembler decodes: $SEAM_LLVM_DECODER, else beside the
+// executable, in ../lib/seam from it (an installed tree), or where the build
+// put it. Never unloaded: LLVM's static destructors are not worth running.
+Result<CreateRawDecoder> load_llvm_decoder() {
+  static std::once_flag loaded;
+  static CreateRawDecoder create = nullptr;
+  static std::string failure;
+  std::call_once(loaded, [] {
+    std::vector<std::string> candidates;
+    if (const char* path = std::getenv("SEAM_LLVM_DECODER"); path && *path)
+      candidates.emplace_back(path);
+    std::string directory = executable_directory();
+    if (!directory.empty()) {
+      candidates.push_back(directory + "/" + kLlvmDecoderLibrary);
+      candidates.push_back(directory + "/../lib/seam/" + kLlvmDecoderLibrary);
+    }
+#ifdef SEAM_LLVM_DECODER_PATH
+    candidates.emplace_back(SEAM_LLVM_DECODER_PATH);
+#endif
+    std::string tried;
+    for (const std::string& candidate : candidates) {
+      if (::access(candidate.c_str(), R_OK) != 0) {
+        tried += (tried.empty() ? "" : ", ") + candidate;
+        continue;
+      }
+      void* handle = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) {
+        failure = sformat("cannot load the disassembler %s: %s", candidate.c_str(), ::dlerror());
+        return;
+      }
+      create = reinterpret_cast<CreateRawDecoder>(::dlsym(handle, kCreateRawDecoderSymbol));
+      if (!create) failure = candidate + " is not Seam's disassembler plugin (no entry point)";
+      return;
+    }
+    failure = sformat(
+        "the disassembler plugin %s is not installed (looked at %s): build the "
+        "target seam_llvm_decoder, or name the file in SEAM_LLVM_DECODER",
+        kLlvmDecoderLibrary, tried.c_str());
   });
+  if (!create) return Error(failure);
+  return create;
 }
 
 // Prefixes LLVM prints as words of their own before the mnemonic.
@@ -54,24 +75,6 @@ bool is_prefix(std::string_view word) {
     if (word == prefix) return true;
   }
   return false;
-}
-
-// The address a RIP-relative memory operand names: next pc + displacement.
-// X86 memory operands are 5 MCInst operands: base, scale, index, displacement,
-// segment. Unlike MCInstrAnalysis::evaluateMemoryOperandAddress, a segment
-// prefix does not hide it: gdb shows it for "%gs:0x79452b9d(%rip)" (a per-CPU
-// offset) and for the DS prefix the kernel patches over LOCK on one CPU.
-std::optional<uint64_t> rip_relative_address(const llvm::MCInst& inst, unsigned rip,
-                                             uint64_t next_pc) {
-  for (unsigned i = 0; i + 4 < inst.getNumOperands(); ++i) {
-    const llvm::MCOperand& base = inst.getOperand(i);
-    if (!base.isReg() || base.getReg() != rip) continue;
-    const llvm::MCOperand& index = inst.getOperand(i + 2);
-    const llvm::MCOperand& displacement = inst.getOperand(i + 3);
-    if (!index.isReg() || index.getReg() != 0 || !displacement.isImm()) return std::nullopt;
-    return next_pc + static_cast<uint64_t>(displacement.getImm());
-  }
-  return std::nullopt;
 }
 
 // LLVM prints a negative immediate as "$-0x78a96847"; gdb, crash and objdump
@@ -141,91 +144,39 @@ std::string Instruction::text() const {
   return operands.empty() ? mnemonic : mnemonic + " " + operands;
 }
 
-struct Disassembler::Llvm {
-  llvm::Triple triple{kTriple};
-  std::unique_ptr<llvm::MCRegisterInfo> registers;
-  std::unique_ptr<llvm::MCAsmInfo> asm_info;
-  std::unique_ptr<llvm::MCSubtargetInfo> subtarget;
-  std::unique_ptr<llvm::MCInstrInfo> instructions;
-  std::unique_ptr<llvm::MCContext> context;
-  std::unique_ptr<llvm::MCDisassembler> disassembler;
-  std::unique_ptr<llvm::MCInstrAnalysis> analysis;
-  std::unique_ptr<llvm::MCInstPrinter> printer;
-  unsigned rip = 0;  // the register number of RIP (X86's register enum is not public)
-};
-
 Disassembler::Disassembler(DisassemblySyntax syntax) : syntax_(syntax) {}
 Disassembler::~Disassembler() = default;
 
-Result<Disassembler::Llvm*> Disassembler::llvm() {
-  if (llvm_) return llvm_.get();
-  register_x86_target();
-  auto made = std::make_unique<Llvm>();
+Result<RawDecoder*> Disassembler::decoder() {
+  if (decoder_) return decoder_.get();
+  Result<CreateRawDecoder> create = load_llvm_decoder();
+  if (!create) return create.error();
   std::string error;
-  const llvm::Target* target = llvm::TargetRegistry::lookupTarget(kTriple, error);
-  if (!target) return Error("LLVM's x86-64 disassembler is not available: " + error);
-  made->registers.reset(target->createMCRegInfo(kTriple));
-  llvm::MCTargetOptions options;
-  if (made->registers)
-    made->asm_info.reset(target->createMCAsmInfo(*made->registers, kTriple, options));
-  made->subtarget.reset(target->createMCSubtargetInfo(kTriple, "", ""));
-  made->instructions.reset(target->createMCInstrInfo());
-  if (!made->registers || !made->asm_info || !made->subtarget || !made->instructions)
-    return Error("LLVM's x86-64 target description could not be created");
-  made->context = std::make_unique<llvm::MCContext>(made->triple, made->asm_info.get(),
-                                                    made->registers.get(), made->subtarget.get());
-  made->disassembler.reset(target->createMCDisassembler(*made->subtarget, *made->context));
-  made->analysis.reset(target->createMCInstrAnalysis(made->instructions.get()));
-  // Variant 0 is AT&T, 1 Intel (X86's AssemblerDialect).
-  unsigned variant = syntax_ == DisassemblySyntax::kIntel ? 1 : 0;
-  made->printer.reset(target->createMCInstPrinter(made->triple, variant, *made->asm_info,
-                                                  *made->instructions, *made->registers));
-  if (!made->disassembler || !made->analysis || !made->printer)
-    return Error("LLVM's x86-64 disassembler could not be created");
-  for (unsigned reg = 1; reg < made->registers->getNumRegs(); ++reg) {
-    if (std::string_view(made->registers->getName(reg)) == "RIP") made->rip = reg;
-  }
-  if (made->rip == 0) return Error("LLVM's x86-64 target has no RIP register");
-  made->printer->setPrintImmHex(true);
-  // Direct branches as the address they go to, as gdb prints them.
-  made->printer->setPrintBranchImmAsAddress(true);
-  llvm_ = std::move(made);
-  return llvm_.get();
+  decoder_.reset((*create)(syntax_ == DisassemblySyntax::kIntel, &error));
+  if (!decoder_) return Error(error);
+  return decoder_.get();
 }
 
 // One instruction at the start of `code`, at `pc`; nullopt if the bytes are
 // none (or are cut off).
-std::optional<Instruction> Disassembler::decode_one(Llvm& l, std::span<const uint8_t> code,
+std::optional<Instruction> Disassembler::decode_one(RawDecoder& decoder,
+                                                    std::span<const uint8_t> code,
                                                     uint64_t pc) const {
-  llvm::ArrayRef<uint8_t> bytes(code.data(), code.size());
-  llvm::MCInst inst;
-  uint64_t size = 0;
-  llvm::MCDisassembler::DecodeStatus status =
-      l.disassembler->getInstruction(inst, size, bytes, pc, llvm::nulls());
-  if (status == llvm::MCDisassembler::Fail || size == 0 || size > bytes.size()) return std::nullopt;
+  std::optional<RawInstruction> raw = decoder.decode(code, pc);
+  if (!raw || raw->size == 0 || raw->size > code.size()) return std::nullopt;
   Instruction decoded;
   decoded.address = pc;
-  decoded.bytes.assign(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(size));
-  std::string printed;
-  llvm::raw_string_ostream stream(printed);
-  // X86's printer adds a branch's displacement to the address given: the
-  // next instruction's, as the CPU does.
-  l.printer->printInst(&inst, pc + size, "", *l.subtarget, stream);
-  stream.flush();
-  split_printed(printed, decoded, syntax_);
-  uint64_t target = 0;
-  if ((l.analysis->isBranch(inst) || l.analysis->isCall(inst)) &&
-      l.analysis->evaluateBranch(inst, pc, size, target)) {
-    decoded.branch_target = target;
-  }
-  decoded.rip_relative_address = rip_relative_address(inst, l.rip, pc + size);
+  decoded.bytes.assign(code.begin(), code.begin() + static_cast<ptrdiff_t>(raw->size));
+  split_printed(raw->printed, decoded, syntax_);
+  decoded.branch_target = raw->branch_target;
+  decoded.rip_relative_address = raw->rip_relative_address;
   return decoded;
 }
 
 Result<std::vector<Instruction>> Disassembler::decode(std::span<const uint8_t> code,
                                                       uint64_t address, size_t max_instructions,
                                                       bool code_continues) {
-  Result<Llvm*> made = llvm();
+  Result<RawDecoder*> made = decoder();
   if (!made) return made.error();
   std::vector<Instruction> out;
   size_t offset = 0;

@@ -8,6 +8,8 @@
 //     print(i.address, i.mnemonic, i.operands);      // "movb", "$0x0,(%rax)"
 //   if (code[0].branch_target) name(*code[0].branch_target);  // call/jmp/jcc target
 //
+// LLVM's disassembler is a plugin (libseam_llvm_decoder.so) loaded by the
+// first decode(): a process that never disassembles never pays for it.
 // AT&T syntax by default, as gdb, crash and objdump print it (operands without
 // a space after their commas, as they do); Intel with DisassemblySyntax::kIntel.
 // Bytes that are no instruction become one "(bad)" instruction of one byte,
@@ -25,6 +27,8 @@
 #include "symbolizer/result.h"
 
 namespace seam {
+
+class RawDecoder;  // symbolizer/llvm_decoder.h
 
 enum class DisassemblySyntax { kAtt, kIntel };
 
@@ -68,12 +72,13 @@ class Disassembler {
   static constexpr size_t kMaxInstructionSize = 15;
 
  private:
-  struct Llvm;  // LLVM's MC objects, created by the first decode()
-  Result<Llvm*> llvm();
-  std::optional<Instruction> decode_one(Llvm& l, std::span<const uint8_t> code, uint64_t pc) const;
+  // LLVM's decoder, from the plugin loaded by the first decode().
+  Result<RawDecoder*> decoder();
+  std::optional<Instruction> decode_one(RawDecoder& decoder, std::span<const uint8_t> code,
+                                        uint64_t pc) const;
 
   DisassemblySyntax syntax_;
-  std::unique_ptr<Llvm> llvm_;
+  std::unique_ptr<RawDecoder> decoder_;
 };
 
 }  // namespace seam
