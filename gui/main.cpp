@@ -2,27 +2,26 @@
 //
 //   seam-gui vmcore -s vmlinux [-s seam_crash.ko]
 //   seam-gui -g 127.0.0.1:1234 -s vmlinux
-//   seam-gui vmcore -s vmlinux --source-root ~/src/linux-6.1 --screenshot out.png
+//   seam-gui                      # the Open Dump dialog (File > Connect to QEMU... too)
+//   seam-gui vmcore -s vmlinux --source-root ~/src/linux-6.1 --screenshot out.png --theme dark
 //
-// The session opens in a worker thread behind a progress dialog; what fails
-// is said in a message box and the exit status is 1; a bad command line is
-// said on stderr (no display needed) with status 2.
+// The session opens in a worker thread behind a progress dialog
+// (gui/startup.h); what fails is said in a message box, then the exit status
+// is 1 (or the dialog comes back); a bad command line is said on stderr (no
+// display needed) with status 2.
 #include <QApplication>
-#include <QMessageBox>
-#include <QPixmap>
-#include <QProgressDialog>
 #include <QSettings>
-#include <QTimer>
 #include <cstdio>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "gui/command_line.h"
 #include "gui/main_window.h"
-#include "gui/session_loader.h"
+#include "gui/screenshot_report.h"
 #include "gui/source_roots.h"
+#include "gui/startup.h"
+#include "gui/theme.h"
 
 int main(int argc, char** argv) {
   // The command line is read before Qt starts, so that --help and usage
@@ -41,7 +40,16 @@ int main(int argc, char** argv) {
   }
   QApplication app(argc, argv);
   QApplication::setApplicationName("seam-gui");
-  QApplication::setOrganizationName("seam");  // where QSettings keeps the source roots
+  QApplication::setOrganizationName("seam");  // where QSettings keeps what seam-gui remembers
+  // Startup says when to quit: no window is shown between an error box and
+  // the dialog that comes back after it.
+  QApplication::setQuitOnLastWindowClosed(false);
+
+  // --theme, else View > Theme's choice, else the system's; read before any
+  // palette is set, since the platform's is one of the system's hints.
+  seam::gui::Theme theme = line->theme.value_or(seam::gui::stored_theme(QSettings()));
+  seam::gui::apply_theme(
+      seam::gui::resolves_to_dark(theme, seam::gui::read_system_colour_inputs()));
 
   // The command line's roots first: they are this session's, the settings' are older.
   std::vector<std::filesystem::path> roots(line->source_roots.begin(), line->source_roots.end());
@@ -49,48 +57,29 @@ int main(int argc, char** argv) {
     roots.push_back(std::move(root));
   }
 
-  const seam::engine::SessionOptions& options = line->options;
-  QString what = QString::fromStdString(options.vmcore.empty() ? "QEMU at " + options.gdbstub
-                                                               : options.vmcore);
-  QProgressDialog progress("Opening " + what + "...", QString(), 0, 0);  // busy, no cancel
-  progress.setWindowTitle("seam-gui");
-  progress.setMinimumDuration(300);
-
-  std::unique_ptr<seam::gui::MainWindow> window;
-  seam::gui::SessionLoader loader;
-  QObject::connect(&loader, &seam::gui::SessionLoader::loaded, [&] {
-    progress.reset();
-    window = std::make_unique<seam::gui::MainWindow>(loader.take());
-    window->set_source_roots(roots);
+  int status = 0;
+  {
+    seam::gui::Startup startup(std::move(roots), line->screenshot);
+    QObject::connect(&startup, &seam::gui::Startup::finished, &app, &QApplication::exit);
     if (!line->screenshot.empty()) {
-      // Once, after the first backtrace: the event loop lays the window out first.
-      QObject::connect(
-          window.get(), &seam::gui::MainWindow::backtrace_shown, window.get(),
-          [&] {
-            QTimer::singleShot(300, window.get(), [&] {
-              QString file = QString::fromStdString(line->screenshot);
-              bool saved = window->grab().save(file, "PNG");
-              if (!saved)
-                std::fprintf(stderr, "seam-gui: cannot write %s\n", line->screenshot.c_str());
-              QApplication::exit(saved ? 0 : 1);
-            });
-          },
-          Qt::SingleShotConnection);
+      // Beside the PNG, what the window showed (FILE.json): once, with the first backtrace,
+      // as the screenshot is.
+      QObject::connect(&startup, &seam::gui::Startup::window_shown, [&](seam::gui::MainWindow* w) {
+        QObject::connect(
+            w, &seam::gui::MainWindow::backtrace_shown, w,
+            [w, path = line->screenshot + ".json"] {
+              seam::Result<void> written = seam::gui::write_screenshot_report(*w, path);
+              if (!written) std::fprintf(stderr, "seam-gui: %s\n", written.error().message().c_str());
+            },
+            Qt::SingleShotConnection);
+      });
     }
-    window->show();
-  });
-  QObject::connect(&loader, &seam::gui::SessionLoader::failed, [&](const QString& message) {
-    progress.reset();
-    std::fprintf(stderr, "seam-gui: %s\n", message.toLocal8Bit().constData());
-    if (line->screenshot.empty())  // a screenshot run has nobody to click OK
-      QMessageBox::critical(nullptr, "seam-gui",
-                            "Cannot open " + what + ":\n\n" + message +
-                                "\n\nCheck the dump (-c or bare), the vmlinux (-s) and the "
-                                "modules (-s), as `seam -c VMCORE -s VMLINUX sys` would.");
-    QApplication::exit(1);
-  });
-  loader.start(options);
-  int status = QApplication::exec();
-  window.reset();  // leaves a live guest as it was found, before Qt goes
+    if (line->open_dialog()) {
+      startup.show_open_dump_dialog();
+    } else {
+      startup.open(line->options);
+    }
+    status = QApplication::exec();
+  }  // the window goes first: a live guest is left as it was found, before Qt goes
   return status;
 }
