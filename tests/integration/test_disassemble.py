@@ -1,4 +1,4 @@
-# ctest-labels: corpus;rustdump
+# ctest-labels: corpus;rustdump;kernel
 """`seam dis` on real crash dumps, against gdb's `disassemble` of the same dump.
 
 The corpus sysrq-kaslr dump (Debian 6.1, KASLR): gdb 13 given the vmlinux moved by the dump's
@@ -24,6 +24,10 @@ GCC split lists its hot part under the function's symbol and its cold part under
 `X.cold+M` or `X.part.0` (a GCC clone: .cold, .part.N, .isra.N, .constprop.N) matches gdb's `X+N`
 or `X` at the same address (the address itself is compared exactly).
 
+Live: the same kernel booted under QEMU TCG until it has panicked, then halted (QMP stop):
+`seam -g dis panic` equals gdb's `disassemble panic` over the same gdbstub (`target remote`,
+`symbol-file -o` the KASLR offset seam finds), with the same normalisation.
+
 The Rust fixture dump: rust_crashme::crash_here (a module function, named by its Rust path) is
 listed whole with its demangled name on each line, its calls named `<core::panicking::panic_fmt>`,
 and the same instruction lengths and mnemonics as llvm-objdump-19 on the .ko.
@@ -31,9 +35,11 @@ and the same instruction lengths and mnemonics as llvm-objdump-19 on the .ko.
 import json
 import re
 import subprocess
+import tempfile
 import unittest
 
 import seamtest as st
+from qemu_guest import boot_corpus_scenario, gdb_batch, run_qemu
 
 SCENARIO = "sysrq-kaslr"
 FUNCTIONS = ("sysrq_handle_crash", "__handle_sysrq", "panic")
@@ -44,15 +50,18 @@ GDB_LINE = re.compile(r"^(?:=>)?\s+0x([0-9a-f]+) <\+(\d+)>:\t(.*)$")
 SEAM_LINE = re.compile(r"^0x([0-9a-f]+) <([^>]*)>:\s+(.*)$")
 
 
-def gdb_disassemble(scenario, functions):
-    """{function: [[(address, text)] per address range]} from one gdb run on the dump."""
-    commands = [f"symbol-file -o {scenario.kernel_offset():#x} {scenario.vmlinux}",
-                f"core-file {scenario.dump('elf-paging')}"]
+def gdb_disassemble(scenario, functions, target=None, kernel_offset=None):
+    """{function: [[(address, text)] per address range]} from one gdb run on the dump, or on
+    `target` ("target remote 127.0.0.1:PORT") with the given KASLR offset."""
+    offset = scenario.kernel_offset() if kernel_offset is None else kernel_offset
+    commands = [target] if target else []
+    commands += [f"symbol-file -o {offset:#x} {scenario.vmlinux}"]
+    if not target:
+        commands.append(f"core-file {scenario.dump('elf-paging')}")
     commands += [f"disassemble {f}" for f in functions]
-    args = [st.require_tool("gdb"), "-nx", "-batch"]
-    for c in commands:
-        args += ["-ex", c]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    if target:
+        commands.append("disconnect")
+    proc = gdb_batch(["set pagination off", "set confirm off", *commands], timeout=300)
     listings, current = {}, None
     for line in proc.stdout.splitlines():
         m = re.match(r"^Dump of assembler code for function (\S+):$", line)
@@ -124,22 +133,12 @@ def seam_dis(dump, debug_files, *args):
     return proc.stdout.splitlines()
 
 
-class DisassembleCorpusTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.scenario = st.corpus_scenario(SCENARIO)
-        cls.dump = cls.scenario.dump("elf-paging")
-        cls.files = cls.scenario.debug_files()
-        cls.gdb = gdb_disassemble(cls.scenario, FUNCTIONS)
-
-    def test_functions_equal_gdbs_disassemble(self):
-        for function in FUNCTIONS:
-            for part, theirs in enumerate(self.gdb[function]):
-                self.check_range(function if part == 0 else function + ".cold", theirs)
+class GdbComparison:
+    """Checks seam's listing of a function (seam_lines(function)) against gdb's."""
 
     def check_range(self, function, theirs):
         with self.subTest(function=function):
-            lines = seam_dis(self.dump, self.files, function)
+            lines = self.seam_lines(function)
             self.assertEqual(len(lines), len(theirs),
                              f"{function}: seam lists {len(lines)} instructions, gdb "
                              f"{len(theirs)}")
@@ -157,6 +156,24 @@ class DisassembleCorpusTest(unittest.TestCase):
                     problems.append(f"seam {line!r}\n     gdb {address:#x} {gdb_text!r}")
             self.assertEqual(problems, [], f"{function}: {len(problems)} of {len(lines)} "
                              "instructions differ:\n" + "\n".join(problems[:20]))
+
+
+
+class DisassembleCorpusTest(GdbComparison, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scenario = st.corpus_scenario(SCENARIO)
+        cls.dump = cls.scenario.dump("elf-paging")
+        cls.files = cls.scenario.debug_files()
+        cls.gdb = gdb_disassemble(cls.scenario, FUNCTIONS)
+
+    def seam_lines(self, function):
+        return seam_dis(self.dump, self.files, function)
+
+    def test_functions_equal_gdbs_disassemble(self):
+        for function in FUNCTIONS:
+            for part, theirs in enumerate(self.gdb[function]):
+                self.check_range(function if part == 0 else function + ".cold", theirs)
 
     def test_calls_name_their_targets(self):
         lines = seam_dis(self.dump, self.files, "sysrq_handle_crash")
@@ -213,6 +230,44 @@ class DisassembleCorpusTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertRegex(proc.stdout, r"(?m)^  dis .*disassemble")
         self.assertRegex(proc.stdout, r"(?m)^0x[0-9a-f]+ <sysrq_handle_crash>:")
+
+
+class DisassembleLiveTest(GdbComparison, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        st.require_tool("gdb")
+        st.require_tool(run_qemu.QEMU)
+        cls.scenario = st.corpus_scenario(SCENARIO)
+        cls.files = cls.scenario.debug_files()
+        cls.workdir = tempfile.TemporaryDirectory(prefix="seam-dis-live.")
+        try:
+            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name,
+                                                     [run_qemu.PANIC_END], stop=True)
+        except Exception:
+            cls.workdir.cleanup()
+            raise
+        cls.live = ["-g", f"127.0.0.1:{cls.qemu.gdb_port}"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.qemu.stop()
+        cls.workdir.cleanup()
+
+    def seam_lines(self, function):
+        proc = st.run(st.SEAM, *self.live, *self.files, "dis", function, check=False,
+                      timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"seam -g dis {function} failed: {proc.stderr}")
+        return proc.stdout.splitlines()
+
+    def test_live_panic_equals_gdbs_disassemble_over_the_stub(self):
+        info = json.loads(st.run(st.SEAM, *self.live, *self.files, "sys", "--json",
+                                 timeout=120).stdout)
+        offset = int(info["kaslr_offset"], 16)
+        gdb = gdb_disassemble(self.scenario, ["panic"], f"target remote 127.0.0.1:"
+                              f"{self.qemu.gdb_port}", offset)
+        self.check_range("panic", gdb["panic"][0])
+        self.assertFalse(self.qmp.command("query-status")["running"])
 
 
 def objdump_function(path, linkage_name):
