@@ -1,11 +1,17 @@
 // symbolizer/disassembler.h on hand-written x86-64 bytes: what gdb and
 // objdump print for them (AT&T, and Intel), branch and RIP-relative targets,
-// and bytes that are no instruction.
+// and bytes that are no instruction; then engine/disassembly.h (the code
+// around an address, named) on a fake target.
 #include "symbolizer/disassembler.h"
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <span>
 #include <vector>
+
+#include "engine/disassembly.h"
+#include "engine/session.h"
 
 namespace seam {
 namespace {
@@ -160,3 +166,127 @@ TEST(Disassembler, StopsAtTheInstructionLimit) {
 
 }  // namespace
 }  // namespace seam
+
+// engine/disassembly.h on a fake target: a function across two pages, the
+// second one missing from "memory" but in the "file".
+namespace seam::engine {
+namespace {
+
+constexpr uint64_t kFunction = 0x1ff0;  // 16 bytes before the page boundary
+
+struct FakeCode {
+  std::vector<uint8_t> bytes;  // kFunction..: nop x 14, call g, ret
+  bool second_page_in_memory = false;
+  bool second_page_in_file = true;
+
+  FakeCode() {
+    bytes.assign(14, 0x90);
+    // call g (at 0x3000 + 4): rel32 from the next instruction, 0x1ff0 + 19.
+    uint32_t rel = static_cast<uint32_t>(0x3004 - (kFunction + 19));
+    bytes.push_back(0xe8);
+    for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(rel >> (8 * i)));
+    bytes.push_back(0xc3);
+  }
+
+  bool has(uint64_t address, size_t size, bool memory) const {
+    if (address < kFunction || address + size > kFunction + bytes.size() + 0x100) return false;
+    bool second = address + size > 0x2000;
+    return !second || (memory ? second_page_in_memory : second_page_in_file);
+  }
+  void copy(uint64_t address, std::span<std::byte> out) const {
+    for (size_t i = 0; i < out.size(); ++i) {
+      size_t at = address + i - kFunction;
+      out[i] = static_cast<std::byte>(at < bytes.size() ? bytes[at] : 0xcc);
+    }
+  }
+
+  CodeSource source() const {
+    return CodeSource{[this](uint64_t address, std::span<std::byte> out) -> Result<void> {
+                        if (!has(address, out.size(), true)) return Error("not in the dump");
+                        copy(address, out);
+                        return {};
+                      },
+                      [](uint64_t address) -> Result<SymbolInfo> {
+                        SymbolInfo info;
+                        if (address >= kFunction && address < kFunction + 20) {
+                          info.address = kFunction;
+                          info.size = 20;
+                          info.name = info.demangled = "f";
+                        } else if (address >= 0x3000 && address < 0x3100) {
+                          info.address = 0x3000;
+                          info.size = 0x100;
+                          info.name = info.demangled = "g";
+                        } else {
+                          return Error("no symbol");
+                        }
+                        info.offset = address - info.address;
+                        info.file = "f.c";
+                        info.line = 7;
+                        return info;
+                      },
+                      [this](uint64_t address, size_t size) -> std::optional<Result<FileCode>> {
+                        if (!has(address, size, false)) return std::nullopt;
+                        std::vector<std::byte> out(size);
+                        copy(address, out);
+                        FileCode code{{}, "vmlinux-test"};
+                        for (std::byte b : out) code.bytes.push_back(static_cast<uint8_t>(b));
+                        return Result<FileCode>(std::move(code));
+                      }};
+  }
+};
+
+TEST(CodeDisassembler, WholeFunctionAcrossAPageTheDumpLacksComesFromTheFile) {
+  FakeCode fake;
+  CodeDisassembler code(fake.source());
+  Result<Disassembly> d = code.disassemble({.address = kFunction + 14, .whole_function = true});
+  ASSERT_TRUE(d.ok()) << d.error().message();
+  EXPECT_EQ(d->function, "f");
+  ASSERT_EQ(d->instructions.size(), 16u);  // 14 nops, call, ret
+  EXPECT_EQ(d->asked_index, 14u);
+  const DisassembledInstruction& call = d->instructions[14];
+  EXPECT_EQ(call.symbol, "f+14");  // decimal, as gdb
+  EXPECT_EQ(call.target, 0x3004u);
+  EXPECT_TRUE(call.target_is_branch);
+  EXPECT_EQ(call.target_symbol, "g+4");
+  EXPECT_EQ(instruction_text(call), "callq 0x3004 <g+4>");
+  EXPECT_EQ(call.file, "f.c");
+  EXPECT_EQ(call.line, 7);
+  ASSERT_EQ(d->notes.size(), 1u);
+  EXPECT_NE(d->notes[0].find("0x2000-0x2003 read from vmlinux-test"), std::string::npos)
+      << d->notes[0];
+}
+
+TEST(CodeDisassembler, InstructionsBeforeComeFromTheFunctionStart) {
+  FakeCode fake;
+  fake.second_page_in_memory = true;
+  CodeDisassembler code(fake.source());
+  Result<Disassembly> d =
+      code.disassemble({.address = kFunction + 19, .count_before = 3, .count_after = 1});
+  ASSERT_TRUE(d.ok()) << d.error().message();
+  ASSERT_EQ(d->instructions.size(), 4u);
+  EXPECT_EQ(d->instructions[0].address, kFunction + 12);
+  EXPECT_EQ(d->instructions[2].mnemonic, "callq");
+  EXPECT_EQ(d->instructions[3].mnemonic, "retq");
+  EXPECT_EQ(d->asked_index, 3u);
+  EXPECT_TRUE(d->notes.empty());
+}
+
+TEST(CodeDisassembler, CodeNeitherHasIsAnErrorNamingTheAddress) {
+  FakeCode fake;
+  fake.second_page_in_file = false;
+  CodeDisassembler code(fake.source());
+  Result<Disassembly> d = code.disassemble({.address = 0x5000, .count_after = 4});
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message().find("cannot read code at 0x5000"), std::string::npos)
+      << d.error().message();
+  // The function's second page nowhere: the listing stops there and says so.
+  d = code.disassemble({.address = kFunction, .whole_function = true});
+  ASSERT_TRUE(d.ok()) << d.error().message();
+  EXPECT_EQ(d->instructions.size(), 14u);  // the nops; the call is cut off
+  ASSERT_EQ(d->notes.size(), 1u);
+  EXPECT_NE(d->notes[0].find("the code stops at 0x2000"), std::string::npos) << d->notes[0];
+  EXPECT_FALSE(code.disassemble({.address = kFunction, .count_after = -1}).ok());
+}
+
+}  // namespace
+}  // namespace seam::engine
