@@ -9,7 +9,7 @@
 //
 // Each -s is classified by its content: an ELF executable is the vmlinux, an
 // ELF relocatable file a module (.ko), a directory is searched for modules.
-// Commands: sys, log, ps, mod, rd, sym, help (and quit/exit at the prompt);
+// Commands: sys, log, ps, mod, rd, sym, dis, help (and quit/exit at the prompt);
 // their output formats are those of cli/session_printer.h.
 //
 // Exit status: 0; 1 when the dump cannot be opened or a command fails (for
