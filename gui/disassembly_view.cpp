@@ -131,8 +131,14 @@ bool DisassemblyView::go_back() {
 // The whole function when it has a size, else a window around the address
 // (assembly labels, code no symbol covers).
 bool DisassemblyView::load(uint64_t address) {
-  Result<engine::Disassembly> code = [&] {
-    std::lock_guard<std::mutex> held(*loaded_->session_lock);
+  Result<engine::Disassembly> code = [&]() -> Result<engine::Disassembly> {
+    // Never wait for the session: a live guest that runs holds it until it stops.
+    std::unique_lock<std::mutex> held(*loaded_->session_lock, std::try_to_lock);
+    if (!held.owns_lock()) {
+      return Error(
+          "the session is busy (the guest is running, or a backtrace is being read): "
+          "the code is read again when the frame is selected");
+    }
     Result<engine::Disassembly> whole =
         loaded_->session->disassemble({.address = address, .whole_function = true});
     if (whole && static_cast<int>(whole->instructions.size()) <= 20 * kAround) return whole;

@@ -2,7 +2,8 @@
 // (address, <symbol+offset>, instruction with its branch target named,
 // source line), the asked row highlighted and centred. Activating a row with
 // a branch target (double-click, Enter) shows the code there; Back (Alt+Left)
-// returns. Reads through Session::disassemble under LoadedSession::session_lock.
+// returns. Reads through Session::disassemble under LoadedSession::session_lock,
+// never waiting for it (a running live guest holds it): a busy session is an error line.
 //
 //   auto* code = new DisassemblyView(loaded, parent);
 //   code->show_pc(frame->pc);           // the frame's function, its pc highlighted
