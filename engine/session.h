@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/disassembly.h"
 #include "engine/registers.h"
 #include "symbolizer/result.h"
 
@@ -114,6 +115,16 @@ struct SymbolInfo {
   int line = 0;
 };
 
+// A call inlined into a function: the calling line, and where its code went.
+struct InlinedCall {
+  std::string callee;     // demangled
+  std::string call_file;  // the calling line's source file, as frames name files
+  int call_line = 0;
+  int call_column = 0;
+  uint64_t low_pc = 0;  // runtime address of its lowest byte; 0 when no code is left of it
+  int depth = 1;        // 1: inlined into the function itself; 2: into one of those calls...
+};
+
 enum class AddressSpace { kVirtual, kPhysical };
 
 // An argument or local variable of a frame, printed in the frame's language.
@@ -121,6 +132,10 @@ struct Variable {
   std::string name;
   std::string type;   // "const char *", "&str", "core::option::Option<&u32>"
   std::string value;  // "0xffffffff82a0e5b8 \"sysrq triggered crash\\n\"", "<optimized out>"
+  // The value's parts, for views that expand it (engine/value_children.h):
+  // members, the active variant's fields, elements `[0]`..., and a pointer's
+  // or reference's target's members; each part has its own parts, bounded.
+  std::vector<Variable> children;
 };
 
 // One frame of a backtrace. An address inside inlined code gives several
@@ -201,6 +216,15 @@ class Session {
   virtual Result<uint64_t> evaluate_address(std::string_view expression) = 0;
   // The symbol containing `address`, with source position.
   virtual Result<SymbolInfo> symbol_at(uint64_t address) = 0;
+  // Every call inlined into the concrete function containing `pc` (a frame's
+  // pc), nested ones too, each before the calls inlined into it: the Source
+  // pane marks their lines. Empty for a function without; an error without
+  // DWARF there.
+  virtual Result<std::vector<InlinedCall>> inlined_calls(uint64_t pc) = 0;
+  // The instructions around `request.address` (or its whole function), each
+  // with its symbol+offset, source line and named branch target
+  // (engine/disassembly.h). LLVM's disassembler starts on the first call.
+  virtual Result<Disassembly> disassemble(const DisassemblyRequest& request) = 0;
   // Symbols named `name`: linkage name, or demangled name for Rust/C++.
   virtual Result<std::vector<SymbolInfo>> symbols_named(std::string_view name) = 0;
   // The stack of a task (see BacktraceRequest).
