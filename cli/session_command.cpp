@@ -20,6 +20,7 @@
 #include "cli/prompt.h"
 #include "cli/session_printer.h"
 #include "engine/debug_file_options.h"
+#include "engine/log_format.h"
 #include "engine/session.h"
 #include "symbolizer/printf_format.h"
 
@@ -107,11 +108,9 @@ std::optional<uint64_t> as_address(const std::string& text) {
 
 // printk levels: 0-7 or their names.
 Result<int> parse_level(const std::string& text) {
-  static constexpr std::string_view kNames[] = {"emerg",   "alert",  "crit", "err",
-                                                "warning", "notice", "info", "debug"};
   if (text.size() == 1 && text[0] >= '0' && text[0] <= '7') return text[0] - '0';
-  for (size_t level = 0; level < std::size(kNames); ++level) {
-    if (text == kNames[level]) return static_cast<int>(level);
+  for (int level = 0; level <= 7; ++level) {
+    if (text == engine::log_level_name(level)) return level;
   }
   if (text == "warn") return 4;
   if (text == "error") return 3;
@@ -280,6 +279,8 @@ Result<Invocation> parse_rd(ArgParser& parser, const std::vector<std::string>& w
 }
 
 Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  bool inlined = false;
+  parser.flag("", "--inlined", "the calls inlined into the function at NAME|ADDR", &inlined);
   parser.flag("", "--json", "print a JSON array of symbols", &json);
   Result<std::vector<std::string>> positional = parse_words(parser, words);
   if (!positional) return positional.error();
@@ -290,6 +291,19 @@ Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& 
                  " (usage: sym NAME|ADDR; see 'help sym')");
   }
   std::string target = positional->front();
+  if (inlined) {
+    return Invocation{true, [json, target](Session* session, std::ostream& out) -> Result<void> {
+                        Result<uint64_t> address = session->evaluate_address(target);
+                        if (!address) return address.error();
+                        Result<engine::SymbolInfo> function = session->symbol_at(*address);
+                        if (!function) return function.error();
+                        Result<std::vector<engine::InlinedCall>> calls =
+                            session->inlined_calls(*address);
+                        if (!calls) return calls.error();
+                        SessionPrinter(out, json).inlined_calls(*function, *calls);
+                        return {};
+                      }};
+  }
   return Invocation{true, [json, target](Session* session, std::ostream& out) -> Result<void> {
                       std::vector<engine::SymbolInfo> symbols;
                       if (std::optional<uint64_t> address = as_address(target)) {
@@ -311,6 +325,66 @@ Result<Invocation> parse_sym(ArgParser& parser, const std::vector<std::string>& 
                         symbols = std::move(*named);
                       }
                       SessionPrinter(out, json).symbols(symbols);
+                      return {};
+                    }};
+}
+
+// dis: a bare function name without a count is the whole function (crash's
+// `dis FUNCTION`); an address or SYMBOL+OFF, COUNT instructions from there.
+Result<Invocation> parse_dis(ArgParser& parser, const std::vector<std::string>& words, bool json) {
+  std::string count_text;
+  bool reverse = false;
+  bool source_lines = false;
+  bool intel = false;
+  parser.option("-n", "--count", "COUNT", "COUNT instructions from ADDR (default: 16)",
+                &count_text);
+  parser.flag("-r", "--reverse", "from the start of the function up to ADDR", &reverse);
+  parser.flag("-l", "--lines", "the source line above its instructions", &source_lines);
+  parser.flag("", "--intel", "Intel syntax (default: AT&T, as gdb and crash)", &intel);
+  parser.flag("", "--json", "print one JSON object", &json);
+  Result<std::vector<std::string>> positional = parse_words(parser, words);
+  if (!positional) return positional.error();
+  if (parser.help_requested()) return print_text(parser.help());
+  if (positional->empty() || positional->size() > 2) {
+    return Error(std::string("dis: ") + (positional->empty() ? "no ADDR" : "too many arguments") +
+                 " (usage: dis [-r] [-l] [-n COUNT] ADDR|SYMBOL[+OFF]; see 'help dis')");
+  }
+  if (positional->size() == 2) {  // crash's `dis ADDR COUNT`
+    if (!count_text.empty()) return Error("dis: give COUNT once");
+    count_text = (*positional)[1];
+  }
+  std::optional<int> count;
+  if (!count_text.empty()) {
+    Result<uint64_t> parsed = parse_count(count_text);
+    if (!parsed || *parsed == 0 ||
+        *parsed > static_cast<uint64_t>(engine::CodeDisassembler::kMaxCount)) {
+      return Error(sformat("dis: COUNT must be a number of instructions from 1 to %d, not '%s'",
+                           engine::CodeDisassembler::kMaxCount, count_text.c_str()));
+    }
+    count = static_cast<int>(*parsed);
+  }
+  if (reverse && count) return Error("dis: -r shows up to ADDR: give -r or COUNT, not both");
+  std::string expression = positional->front();
+  bool function_name = !as_address(expression) && expression.find('+') == std::string::npos;
+  engine::DisassemblyRequest request;
+  request.intel = intel;
+  if (reverse) {
+    request.count_before = engine::CodeDisassembler::kMaxCount;
+    request.count_after = 1;
+  } else if (function_name && !count) {
+    request.whole_function = true;
+  } else {
+    request.count_after = count.value_or(16);
+  }
+  return Invocation{true,
+                    [json, expression, request, source_lines](
+                        Session* session, std::ostream& out) mutable -> Result<void> {
+                      Result<uint64_t> address = session->evaluate_address(expression);
+                      if (!address) return address.error();
+                      request.address = *address;
+                      Result<engine::Disassembly> code = session->disassemble(request);
+                      if (!code) return code.error().context("dis " + expression);
+                      SessionPrinter(out, json).disassembly(*code, source_lines);
                       return {};
                     }};
 }
@@ -483,11 +557,20 @@ constexpr CommandSpec kCommands[] = {
      "ADDR is a hexadecimal address or a symbol[+offset]; COUNT 8-byte words are\n"
      "shown (default 8), two a line with their ASCII.",
      parse_rd},
-    {"sym", "", "NAME|ADDR", "the symbol at an address, or the symbols with a name",
+    {"sym", "[--inlined]", "NAME|ADDR", "the symbol at an address, or the symbols with a name",
      "An ADDR (0x..., or hex digits with a-f or at least 8 of them) or NAME+OFFSET\n"
      "shows the symbol containing it; a NAME (linkage or demangled) every symbol\n"
-     "so named.",
+     "so named. --inlined: the calls inlined into the function there (from its\n"
+     "DWARF), each as FILE:LINE:COLUMN of the call, callee, address of its code.",
      parse_sym},
+    {"dis", "[-r] [-l] [-n COUNT]", "ADDR|SYMBOL[+OFF]", "disassemble code, as crash's dis",
+     "A FUNCTION's name alone: the whole function; an ADDR or SYMBOL+OFF: COUNT\n"
+     "instructions from there (default 16), -r: from its function's start up to it.\n"
+     "Each line \"ADDR <symbol+offset>:  instruction\" in AT&T syntax (--intel:\n"
+     "Intel), branch targets and RIP-relative addresses named, as gdb names them.\n"
+     "Code is read from the dump or the live guest (from the vmlinux or .ko where a\n"
+     "dump lacks it, with a note).",
+     parse_dis},
     {"bt", "[-f] [-a | -A | --cpu N]", "[PID]", "the kernel stack of a task",
      "The crashed task's stack, or task PID's, or the task running on CPU N (-a: on\n"
      "every CPU, -A: every task): ORC unwinding as the kernel's own, then DWARF CFI,\n"

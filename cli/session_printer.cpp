@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/json_writer.h"
+#include "engine/log_format.h"
 #include "symbolizer/printf_format.h"
 
 namespace seam::cli {
@@ -206,13 +207,8 @@ void SessionPrinter::log(std::span<const LogRecord> records) {
     out_ << '\n';
     return;
   }
-  for (const LogRecord& record : records) {
-    std::string stamp = sformat("[%5" PRIu64 ".%06" PRIu64 "] ", record.timestamp_ns / 1000000000,
-                                record.timestamp_ns % 1000000000 / 1000);
-    // As dmesg and drgn's get_dmesg() print it: the timestamp once, further
-    // lines of a multi-line record (a Call Trace, a register dump) bare.
-    out_ << stamp << record.text << '\n';
-  }
+  // engine::log_line: the lines seam-gui's Log pane shows too.
+  for (const LogRecord& record : records) out_ << engine::log_line(record) << '\n';
 }
 
 void SessionPrinter::tasks(std::span<const Task> tasks) {
@@ -325,6 +321,40 @@ void SessionPrinter::memory(uint64_t address, AddressSpace space,
   }
 }
 
+void SessionPrinter::inlined_calls(const SymbolInfo& function,
+                                   std::span<const engine::InlinedCall> calls) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_array();
+    for (const engine::InlinedCall& call : calls) {
+      json.begin_object();
+      json.key("callee").value(call.callee);
+      json.key("call_file").value(call.call_file);
+      json.key("call_line").value(call.call_line);
+      json.key("call_column").value(call.call_column);
+      json.key("low_pc");
+      if (call.low_pc != 0) {
+        json.value(hex(call.low_pc));
+      } else {
+        json.null();
+      }
+      json.key("depth").value(call.depth);
+      json.end_object();
+    }
+    json.end_array();
+    out_ << '\n';
+    return;
+  }
+  const std::string& name = function.demangled.empty() ? function.name : function.demangled;
+  out_ << sformat("%zu %s inlined into ", calls.size(), calls.size() == 1 ? "call" : "calls")
+       << name << " [" << function.module << "]\n";
+  for (const engine::InlinedCall& call : calls) {
+    out_ << std::string(2 * static_cast<size_t>(call.depth), ' ') << call.call_file << ':'
+         << call.call_line << ':' << call.call_column << "  " << call.callee << "  "
+         << (call.low_pc != 0 ? hex(call.low_pc) : std::string("(no code)")) << '\n';
+  }
+}
+
 void SessionPrinter::symbols(std::span<const SymbolInfo> symbols) {
   if (json_) {
     JsonWriter json(out_);
@@ -382,6 +412,8 @@ void variables_json(JsonWriter& json, const char* key, const std::vector<engine:
     json.key("name").value(v.name);
     json.key("type").value(v.type);
     json.key("value").value(v.value);
+    // The value's parts, in the same shape, when it has any.
+    if (!v.children.empty()) variables_json(json, "children", v.children);
     json.end_object();
   }
   json.end_array();
@@ -588,6 +620,87 @@ void SessionPrinter::frame(const engine::Backtrace& bt, const engine::Frame& f) 
   if (!line.empty()) out_ << "    " << line << '\n';
   if (!f.inlined && f.index > 0) {
     out_ << "      (registers not listed were not saved where the unwinder could find them)\n";
+  }
+}
+
+void SessionPrinter::disassembly(const engine::Disassembly& d, bool source_lines) {
+  if (json_) {
+    JsonWriter json(out_);
+    json.begin_object();
+    json.key("function").value(d.function);
+    json.key("function_address").value(hex(d.function_address));
+    json.key("function_size").value(d.function_size);
+    json.key("module").value(d.module);
+    json.key("asked_index").value(static_cast<uint64_t>(d.asked_index));
+    json.key("notes").begin_array();
+    for (const std::string& note : d.notes) json.value(note);
+    json.end_array();
+    json.key("instructions").begin_array();
+    for (const engine::DisassembledInstruction& i : d.instructions) {
+      std::string bytes;
+      for (uint8_t b : i.bytes) bytes += sformat("%02x", b);
+      json.begin_object();
+      json.key("address").value(hex(i.address));
+      json.key("bytes").value(bytes);
+      json.key("mnemonic").value(i.mnemonic);
+      json.key("operands").value(i.operands);
+      json.key("text").value(engine::instruction_text(i));
+      json.key("valid").value(i.valid);
+      json.key("symbol").value(i.symbol);
+      json.key("file");
+      if (i.file.empty()) {
+        json.null();
+      } else {
+        json.value(i.file);
+      }
+      json.key("line");
+      if (i.line > 0) {
+        json.value(i.line);
+      } else {
+        json.null();
+      }
+      json.key("target");
+      if (i.target) {
+        json.value(hex(*i.target));
+      } else {
+        json.null();
+      }
+      json.key("target_kind");
+      if (i.target) {
+        json.value(i.target_is_branch ? "branch" : "memory");
+      } else {
+        json.null();
+      }
+      json.key("target_symbol").value(i.target_symbol);
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    out_ << '\n';
+    return;
+  }
+  for (const std::string& note : d.notes) out_ << "# " << note << '\n';
+  // The instructions in one column, as crash aligns them.
+  std::vector<std::string> heads;
+  size_t width = 0;
+  for (const engine::DisassembledInstruction& i : d.instructions) {
+    std::string head = hex(i.address);
+    if (!i.symbol.empty()) head += " <" + i.symbol + ">";
+    head += ":";
+    width = std::max(width, head.size());
+    heads.push_back(std::move(head));
+  }
+  std::string file;
+  int line = 0;
+  for (size_t n = 0; n < d.instructions.size(); ++n) {
+    const engine::DisassembledInstruction& i = d.instructions[n];
+    if (source_lines && i.line > 0 && (i.file != file || i.line != line)) {
+      file = i.file;
+      line = i.line;
+      out_ << file << ": " << line << '\n';
+    }
+    out_ << heads[n] << std::string(width - heads[n].size() + 2, ' ') << engine::instruction_text(i)
+         << '\n';
   }
 }
 

@@ -44,6 +44,10 @@ class SessionPrinter {
   void memory(uint64_t address, engine::AddressSpace space, std::span<const std::byte> bytes);
   // `sym`: one line per symbol; the address shown is address + offset.
   void symbols(std::span<const engine::SymbolInfo> symbols);
+  // `sym --inlined`: "FILE:LINE:COLUMN  callee  ADDR" a call, indented by its
+  // depth, under the line naming `function`.
+  void inlined_calls(const engine::SymbolInfo& function,
+                     std::span<const engine::InlinedCall> calls);
   // `bt`: a header line, then one line per frame (inlined frames marked
   // "[inlined]", pt_regs boundaries on a line of their own), then why it ends.
   // With `variables` (bt -f) each frame's arguments and locals follow it.
@@ -54,6 +58,12 @@ class SessionPrinter {
   void frame(const engine::Backtrace& bt, const engine::Frame& frame);
   // One frame's line as bt prints it (live stops show where they are with it).
   void frame_line(const engine::Frame& frame);
+  // `dis`: one line per instruction, as crash's dis and gdb's x/i print them:
+  //   "0xffffffff8150d8f6 <sysrq_handle_crash+22>:  movb $0x0,(%rax)"
+  // branch targets named ("call 0xffffffff810f1d80 <panic>"), RIP-relative
+  // addresses in a "# 0x... <sym>" comment; notes first, as "# " lines. With
+  // `source_lines` (dis -l) a "FILE: LINE" line where the source line changes.
+  void disassembly(const engine::Disassembly& disassembly, bool source_lines = false);
 
  private:
   void print_rows(std::span<const std::pair<std::string_view, std::string>> rows);
