@@ -523,12 +523,17 @@ std::vector<BreakpointLocation> SourceLocations::resolve_line(std::string_view f
     bool any = false;
     for (size_t i = 0; i < count && !any; ++i) {
       const char* name = dwarf_filesrc(files, i, nullptr, nullptr);
-      any = name && ends_with_path(name, file);
+      // FILE as the table names it or a tail of it ("read_write.c"), or
+      // longer: the path frames print, joined to the unit's directory.
+      any = name && (ends_with_path(name, file) || ends_with_path(file, name));
     }
     if (!any) return;
     UnitInfo& unit = unit_info(&cu);
     for (const auto& [name, rows] : unit.gdb_line_tables()) {
-      if (ends_with_path(name, file)) tables.push_back({&unit, &rows, unit.absolute(name.c_str())});
+      std::string path = unit.absolute(name.c_str());
+      if (ends_with_path(name, file) || ends_with_path(path, file)) {
+        tables.push_back({&unit, &rows, std::move(path)});
+      }
     }
   });
 
