@@ -23,8 +23,14 @@ void BacktraceFetcher::request(int pid) {
   run(pid);
 }
 
+void BacktraceFetcher::discard() {
+  pending_.reset();
+  discard_in_flight_ = in_flight_;
+}
+
 void BacktraceFetcher::run(int pid) {
   in_flight_ = true;
+  discard_in_flight_ = false;
   // The worker holds the session too, should this fetcher go first.
   watcher_.setFuture(QtConcurrent::run([session = session_, lock = lock_, pid]() -> Outcome {
     std::lock_guard<std::mutex> held(*lock);
@@ -40,6 +46,10 @@ void BacktraceFetcher::run(int pid) {
 void BacktraceFetcher::finish() {
   Outcome outcome = watcher_.result();
   in_flight_ = false;
+  if (discard_in_flight_) {
+    discard_in_flight_ = false;
+    return;
+  }
   if (pending_) {  // a newer request: this answer is stale
     int pid = *pending_;
     pending_.reset();

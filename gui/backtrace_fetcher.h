@@ -30,6 +30,9 @@ class BacktraceFetcher : public QObject {
   ~BacktraceFetcher() override;  // waits for a read under way
 
   void request(int pid);
+  // Forgets the waiting request and the answer of the one under way (a live
+  // guest was resumed: what they would show is gone); no signal for them.
+  void discard();
   // Until `ready` or `failed` was emitted: the future ends before its
   // finished signal reaches this thread, so watcher_.isRunning() is not enough.
   bool busy() const { return in_flight_ || pending_.has_value(); }
@@ -54,6 +57,7 @@ class BacktraceFetcher : public QObject {
   QFutureWatcher<Outcome> watcher_;
   std::optional<int> pending_;
   bool in_flight_ = false;
+  bool discard_in_flight_ = false;
   engine::Backtrace backtrace_;
 };
 

@@ -4,6 +4,8 @@
 #include <QColor>
 #include <QFont>
 
+#include "gui/theme.h"
+
 namespace seam::gui {
 
 QString language_badge(const std::string& language) {
@@ -80,7 +82,7 @@ QVariant BacktraceModel::data(const QModelIndex& index, int role) const {
         font.setItalic(true);
         return font;
       }
-      case Qt::BackgroundRole: return QBrush(QColor(235, 235, 235));
+      case Qt::BackgroundRole: return QBrush(highlight_colour(ColourRole::kBoundaryRow));
     }
     return {};
   }

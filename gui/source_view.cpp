@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "gui/source_locator.h"
+#include "gui/theme.h"
 
 namespace seam::gui {
 namespace {
@@ -121,7 +122,7 @@ void SourceView::highlight(int line) {
     return;
   }
   QTextEdit::ExtraSelection selection;
-  selection.format.setBackground(palette().highlight().color().lighter(160));
+  selection.format.setBackground(highlight_colour(ColourRole::kCurrentLine, palette()));
   selection.format.setProperty(QTextFormat::FullWidthSelection, true);
   selection.cursor = QTextCursor(block);
   setExtraSelections({selection});
