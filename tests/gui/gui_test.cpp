@@ -194,6 +194,49 @@ class GuiTest : public QObject {
     QCOMPARE(view.extraSelections().front().cursor.blockNumber(), frame.line - 1);
   }
 
+  // proc_reg_write calls pde_write inlined (the backtrace's frame above it):
+  // the gutter marks that line, and every mark is a call Session::inlined_calls
+  // names in the file shown.
+  void source_view_marks_inlined_call_sites() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::filesystem::path root = dir.path().toStdString();
+    std::filesystem::create_directories(root / "fs/proc");
+    {
+      std::ofstream fake(root / "fs/proc/inode.c");
+      for (int line = 1; line <= 2000; ++line) fake << "/* line " << line << " */\n";
+    }
+    MainWindow window(loaded_);
+    window.set_source_roots({root});
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
+    int row = frame_row(window, "proc_reg_write");
+    QVERIFY(row > 0);
+    const engine::Frame& frame = *window.backtrace_model().frame_at(row);
+    const engine::Frame& inlined = *window.backtrace_model().frame_at(row - 1);
+    QCOMPARE(inlined.function, std::string("pde_write"));
+    QVERIFY(inlined.inlined);
+    QVERIFY(window.select_frame_row(row));
+    const SourceView& view = window.source_view();
+    QVERIFY(!view.shown_file().isEmpty());
+    QTRY_VERIFY(!view.inline_marks().empty());
+
+    Result<std::vector<engine::InlinedCall>> calls = reference_->inlined_calls(frame.pc);
+    QVERIFY(calls.ok());
+    bool pde_write_marked = false;
+    for (const InlineMark& mark : view.inline_marks()) {
+      bool named = false;
+      for (const engine::InlinedCall& call : *calls) {
+        named = named || (call.call_file == frame.file && call.call_line == mark.line &&
+                          QString::fromStdString(call.callee) == mark.callee);
+      }
+      QVERIFY2(named, qPrintable(QString("mark %1 %2").arg(mark.line).arg(mark.callee)));
+      pde_write_marked = pde_write_marked || (mark.line == frame.line && mark.callee == "pde_write");
+    }
+    QVERIFY(pde_write_marked);
+    QVERIFY(view.gutter_tooltip(frame.line).contains("inlined: pde_write()"));
+  }
+
   void source_view_without_roots_names_the_path() {
     MainWindow window(loaded_);
     window.show();
