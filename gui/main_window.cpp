@@ -134,6 +134,23 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   kernel->setWordWrap(true);
   source_view_ = new SourceView(central);
   central_layout->addWidget(kernel);
+  // What the CLI warns about loudly (a vmlinux of another kernel, a truncated
+  // dump) stays in sight above the code, not only in the status bar.
+  if (!loaded_->warnings.empty()) {
+    QStringList lines;
+    for (const std::string& warning : loaded_->warnings) {
+      lines << "⚠ " + QString::fromStdString(warning);
+    }
+    auto* warnings = new QLabel(lines.join('\n'), central);
+    warnings->setObjectName("warnings");
+    warnings->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    warnings->setMargin(6);
+    warnings->setWordWrap(true);
+    QPalette palette = warnings->palette();
+    palette.setColor(QPalette::WindowText, highlight_colour(ColourRole::kErrorText));
+    warnings->setPalette(palette);
+    central_layout->addWidget(warnings);
+  }
   central_layout->addWidget(build_centre_stack(central), 1);  // the source, or its code
   setCentralWidget(central);
   build_docks();
@@ -152,6 +169,13 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
 
   int crashed = task_model_->crashed_row();
   select_task_row(crashed >= 0 ? crashed : 0);
+  if (task_model_->rowCount() == 0) {
+    // Nothing to read a backtrace of: say why, and that the window is ready
+    // (--screenshot waits for it).
+    backtrace_status_->setText(
+        "No tasks: the task list could not be read (see the warnings above the source)");
+    QTimer::singleShot(0, this, [this] { emit backtrace_shown(-1); });
+  }
   resize(1280, 860);
   restore_layout();
 }
@@ -340,6 +364,10 @@ std::optional<int> MainWindow::selected_pid() const {
 
 bool MainWindow::backtrace_pending() const {
   return fetcher_->busy();
+}
+
+QString MainWindow::backtrace_status() const {
+  return backtrace_status_->text();
 }
 
 void MainWindow::select_task_row(int source_row) {

@@ -69,6 +69,10 @@ class MainWindow : public QMainWindow {
   const ModulesModel& modules_model() const { return *modules_model_; }
   const CpusModel& cpus_model() const { return *cpus_model_; }
   bool backtrace_pending() const;
+  // The line above the backtrace: whose it is, why it stops or could not be read.
+  QString backtrace_status() const;
+  // What went wrong while opening without stopping it (shown above the source).
+  const std::vector<std::string>& warnings() const { return loaded_->warnings; }
   QLineEdit* task_filter() const { return task_filter_; }
   const SourceView& source_view() const { return *source_view_; }
   MemoryView* memory_view() const { return memory_view_; }

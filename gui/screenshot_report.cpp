@@ -25,6 +25,12 @@ QByteArray screenshot_report(const MainWindow& window) {
   QJsonObject report{{"backtrace_rows", backtrace.rowCount()},
                      {"frames", frames},
                      {"locals_rows", window.variables_model().rowCount()}};
+  QJsonArray warnings;
+  for (const std::string& warning : window.warnings()) {
+    warnings.append(QString::fromStdString(warning));
+  }
+  report["warnings"] = warnings;
+  report["backtrace_status"] = window.backtrace_status();
   if (std::optional<int> pid = window.selected_pid()) report["selected_pid"] = *pid;
   const TaskModel& tasks = window.task_model();
   if (int crashed = tasks.crashed_row(); crashed >= 0)

@@ -45,8 +45,10 @@ Result<std::shared_ptr<LoadedSession>> load_session(const engine::SessionOptions
   }
   stage("Reading what each CPU was running...");
   loaded->cpus = read_cpu_states(session, loaded->info.cpus);
-  // The session's own warnings last: reading the tasks and log may add some.
-  for (const std::string& warning : session.warnings()) loaded->warnings.push_back(warning);
+  // The session's own warnings first (a vmlinux of another kernel explains the
+  // failures after it); read after the tasks and log, which may add some.
+  loaded->warnings.insert(loaded->warnings.begin(), session.warnings().begin(),
+                          session.warnings().end());
   stage("Loaded");
   return loaded;
 }

@@ -107,6 +107,31 @@ def check_report(path):
         sys.exit(f"no Rust frame rust_crashme::crash_here in the backtrace pane: {frames}")
 
 
+def check_wrong_vmlinux(gui, out, vmcore):
+    """The Rust dump with Debian's vmlinux (another kernel): the window still opens and is
+    grabbed (no wait for a backtrace that cannot come), the mismatch is the first warning and
+    the backtrace pane says why it is empty."""
+    cache = pathlib.Path(os.environ.get("SEAM_CACHE_DIR", pathlib.Path.home() / ".cache" / "seam"))
+    abi = "6.1.0-56-cloud-amd64"
+    other = cache / "kernels" / abi / "usr/lib/debug/boot" / f"vmlinux-{abi}"
+    if not other.is_file():
+        sys.exit(f"no {other}: scripts/fetch-debian-kernel.sh fetches it (ctest fixture corpus)")
+    report = out + ".json"
+    command = ["xvfb-run", "-a", gui, "--screenshot", out, str(vmcore), "-s", str(other)]
+    print("+", " ".join(command), flush=True)
+    status = subprocess.run(command, timeout=120).returncode
+    if status != 0:
+        sys.exit(f"seam-gui with another kernel's vmlinux exited {status}")
+    with open(report) as f:
+        data = json.load(f)
+    warnings = data.get("warnings", [])
+    print(f"{report}: {len(warnings)} warnings, backtrace: {data.get('backtrace_status')}")
+    if not warnings or "does not belong to the dump" not in warnings[0]:
+        sys.exit(f"the first warning is not the vmlinux mismatch: {warnings}")
+    if not data.get("backtrace_status", "").startswith("No tasks"):
+        sys.exit(f"the backtrace pane does not say why it is empty: {data.get('backtrace_status')}")
+
+
 def main():
     gui, out = sys.argv[1:3]
     vmcore, vmlinux, module = rust_fixture_files()
@@ -129,6 +154,8 @@ def main():
     if not os.path.exists(report):
         sys.exit(f"seam-gui wrote no {report}")
     check_report(report)
+    check_wrong_vmlinux(gui, str(pathlib.Path(out).with_name("screenshot-wrong-vmlinux.png")),
+                        vmcore)
 
 
 if __name__ == "__main__":
