@@ -150,28 +150,20 @@ class ChildBuilder {
   }
 
   std::vector<Part> c_members(Dwarf_Die t, ValueBytes bytes) {
-    bool is_union = dwarf_tag(&t) == DW_TAG_union_type;
     std::vector<Part> parts;
-    for (Dwarf_Die child : child_dies(t)) {
-      int tag = dwarf_tag(&child);
-      if (tag != DW_TAG_member && tag != DW_TAG_inheritance) continue;
-      // Static data members (DWARF 4 and older) have no location.
-      if (dwarf_hasattr(&child, DW_AT_external) || dwarf_hasattr(&child, DW_AT_declaration))
-        continue;
-      std::optional<Dwarf_Die> type = die_type(child);
-      if (!type) continue;
+    for (const AggregateMember& member : aggregate_members(t)) {
       Part part;
-      part.type = *type;
-      if (tag == DW_TAG_inheritance) {
-        part.name = type_name(*type, language_);
-      } else if (const char* member_name = dwarf_diename(&child)) {
-        part.name = member_name;
+      part.type = member.type;
+      if (member.is_base) {
+        part.name = type_name(member.type, language_);
+      } else if (member.name) {
+        part.name = *member.name;
       } else {
-        Dwarf_Die anonymous = strip_cv_typedef(*type);
+        Dwarf_Die anonymous = strip_cv_typedef(member.type);
         part.name =
             dwarf_tag(&anonymous) == DW_TAG_union_type ? "<anonymous union>" : "<anonymous struct>";
       }
-      if (std::optional<BitFieldValue> bits = bit_field_value(child, *type, bytes)) {
+      if (std::optional<BitFieldValue> bits = bit_field_value(member.die, member.type, bytes)) {
         if (!bits->problem.empty()) {
           part.fixed_value = bits->problem;
         } else {
@@ -179,8 +171,7 @@ class ChildBuilder {
           part.bytes = buffers_.back();
         }
       } else {
-        uint64_t offset = is_union ? 0 : member_offset(child);
-        part.bytes = byte_range(bytes, offset, type_byte_size(*type).value_or(0));
+        part.bytes = byte_range(bytes, member.offset, type_byte_size(member.type).value_or(0));
       }
       parts.push_back(std::move(part));
     }
@@ -198,6 +189,15 @@ class ChildBuilder {
     return elements(*element, size, count, bytes);
   }
 
+  // The last part of a list cut at max_elements: "...", how many more.
+  static Part more_part(uint64_t hidden) {
+    return {"...",
+            std::nullopt,
+            {},
+            sformat("<%llu more>", static_cast<unsigned long long>(hidden)),
+            ""};
+  }
+
   // The first max_elements of `count` elements in `bytes`; a last part
   // "..." says how many more there are.
   std::vector<Part> elements(Dwarf_Die element, uint64_t size, uint64_t count, ValueBytes bytes) {
@@ -207,13 +207,7 @@ class ChildBuilder {
       parts.push_back(
           {"[" + std::to_string(i) + "]", element, byte_range(bytes, i * size, size), "", ""});
     }
-    if (shown < count) {
-      parts.push_back({"...",
-                       std::nullopt,
-                       {},
-                       sformat("<%llu more>", static_cast<unsigned long long>(count - shown)),
-                       ""});
-    }
+    if (shown < count) parts.push_back(more_part(count - shown));
     return parts;
   }
 
@@ -226,13 +220,7 @@ class ChildBuilder {
       return {{"[0]", element, {}, "<error: cannot read " + hex(address) + ">", ""}};
     }
     std::vector<Part> parts = elements(element, size, shown, *data);
-    if (shown < count) {
-      parts.push_back({"...",
-                       std::nullopt,
-                       {},
-                       sformat("<%llu more>", static_cast<unsigned long long>(count - shown)),
-                       ""});
-    }
+    if (shown < count) parts.push_back(more_part(count - shown));
     return parts;
   }
 

@@ -359,31 +359,22 @@ class Formatter {
   std::string c_struct(Dwarf_Die t, Bytes bytes, int depth) {
     if (bytes.empty()) return kOptimizedOut;
     if (depth >= options_.max_depth) return "{...}";
-    bool is_union = dwarf_tag(&t) == DW_TAG_union_type;
     std::string text = "{";
     bool first = true;
-    for (Dwarf_Die child : child_dies(t)) {
-      int tag = dwarf_tag(&child);
-      if (tag != DW_TAG_member && tag != DW_TAG_inheritance) continue;
-      // Static data members (DWARF 4 and older) have no location.
-      if (dwarf_hasattr(&child, DW_AT_external) || dwarf_hasattr(&child, DW_AT_declaration))
-        continue;
-      std::optional<Dwarf_Die> type = die_type(child);
-      if (!type) continue;
-      uint64_t offset = is_union ? 0 : member_offset(child);
+    for (const AggregateMember& member : aggregate_members(t)) {
       std::string item;
-      if (tag == DW_TAG_inheritance) {
-        item = "<" + type_name(*type, language_) + "> = ";
-      } else if (const char* name = dwarf_diename(&child)) {
-        item = std::string(name) + " = ";
+      if (member.is_base) {
+        item = "<" + type_name(member.type, language_) + "> = ";
+      } else if (member.name) {
+        item = *member.name + " = ";
       }
-      std::optional<std::string> bits = bit_field(child, *type, bytes);
+      std::optional<std::string> bits = bit_field(member.die, member.type, bytes);
       if (bits) {
         item += *bits;
       } else {
-        uint64_t size = type_byte_size(*type).value_or(0);
-        Bytes field = byte_range(bytes, offset, size);
-        item += (size != 0 && field.empty()) ? kOptimizedOut : value(*type, field, depth + 1);
+        uint64_t size = type_byte_size(member.type).value_or(0);
+        Bytes field = byte_range(bytes, member.offset, size);
+        item += (size != 0 && field.empty()) ? kOptimizedOut : value(member.type, field, depth + 1);
       }
       text += (first ? "" : ", ") + item;
       first = false;

@@ -58,6 +58,23 @@ std::optional<MemberLayout> member_named(Dwarf_Die type, std::string_view name) 
   return std::nullopt;
 }
 
+std::vector<AggregateMember> aggregate_members(Dwarf_Die type) {
+  bool is_union = dwarf_tag(&type) == DW_TAG_union_type;
+  std::vector<AggregateMember> out;
+  for (Dwarf_Die child : child_dies(type)) {
+    int tag = dwarf_tag(&child);
+    if (tag != DW_TAG_member && tag != DW_TAG_inheritance) continue;
+    if (dwarf_hasattr(&child, DW_AT_external) || dwarf_hasattr(&child, DW_AT_declaration)) continue;
+    std::optional<Dwarf_Die> member_type = die_type(child);
+    if (!member_type) continue;
+    AggregateMember member{child, *member_type, is_union ? 0 : member_offset(child),
+                           tag == DW_TAG_inheritance, std::nullopt};
+    if (const char* name = dwarf_diename(&child); name && !member.is_base) member.name = name;
+    out.push_back(std::move(member));
+  }
+  return out;
+}
+
 namespace {
 
 std::optional<PointerInside> pointer_inside(Dwarf_Die type, int depth) {

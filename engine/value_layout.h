@@ -50,6 +50,19 @@ struct MemberLayout {
 std::vector<MemberLayout> data_members(Dwarf_Die type);
 std::optional<MemberLayout> member_named(Dwarf_Die type, std::string_view name);
 
+// A C or C++ aggregate's parts as its value shows them: the DW_TAG_member
+// and DW_TAG_inheritance (base class) children with a type, static members
+// (DWARF 4 and older: no location) skipped, in declaration order. The
+// formatter prints them and value_children lists them, from this one walk.
+struct AggregateMember {
+  Dwarf_Die die;  // the member or inheritance DIE (bit_field_value reads it)
+  Dwarf_Die type;
+  uint64_t offset = 0;  // 0 for every member of a union
+  bool is_base = false;
+  std::optional<std::string> name;  // nullopt: a base class or an anonymous member
+};
+std::vector<AggregateMember> aggregate_members(Dwarf_Die type);
+
 // The first pointer inside a pointer wrapper (NonNull, Unique, Box,
 // RawVec...), depth first: its offset and its pointer type.
 struct PointerInside {
