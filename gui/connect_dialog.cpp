@@ -5,11 +5,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
-#include <QVBoxLayout>
 
 #include "gui/debug_files_editor.h"
-#include "gui/dialog_message.h"
 #include "gui/session_inputs.h"
 
 namespace seam::gui {
@@ -20,7 +17,7 @@ constexpr const char* kDefaultAddress = "127.0.0.1:1234";  // QEMU's -s
 
 }  // namespace
 
-ConnectDialog::ConnectDialog(QWidget* parent) : QDialog(parent) {
+ConnectDialog::ConnectDialog(QWidget* parent) : SessionDialog(kGroup, parent) {
   setWindowTitle("Connect to QEMU — seam-gui");
   address_ = new QLineEdit(this);
   address_->setObjectName("address");
@@ -32,24 +29,10 @@ ConnectDialog::ConnectDialog(QWidget* parent) : QDialog(parent) {
   auto* form = new QFormLayout;
   form->addRow(address_label, address_);
 
-  files_ = new DebugFilesEditor(this);
-  message_ = make_refusal_label(this);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-  buttons->setObjectName("buttons");
+  QDialogButtonBox* buttons = lay_out(form, address_, QDialogButtonBox::Ok);
   buttons->button(QDialogButtonBox::Ok)->setText("&Connect");
-  connect(buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(form);
-  layout->addWidget(files_, 1);
-  layout->addWidget(message_);
-  layout->addWidget(buttons);
-  setTabOrder(address_, files_->first_widget());
-  setTabOrder(files_->last_widget(), buttons);
-
-  QSettings settings;
-  engine::SessionOptions last = stored_session_options(settings, kGroup);
+  engine::SessionOptions last = stored_options();
   if (last.gdbstub.empty()) last.gdbstub = kDefaultAddress;
   set_options(last);
   address_->setFocus();
@@ -57,7 +40,7 @@ ConnectDialog::ConnectDialog(QWidget* parent) : QDialog(parent) {
 
 void ConnectDialog::set_options(const engine::SessionOptions& options) {
   address_->setText(QString::fromStdString(options.gdbstub));
-  files_->set_values(options.vmlinux, options.module_paths);
+  files()->set_values(options.vmlinux, options.module_paths);
 }
 
 Result<engine::SessionOptions> ConnectDialog::options() const {
@@ -65,25 +48,8 @@ Result<engine::SessionOptions> ConnectDialog::options() const {
   options.gdbstub = address_->text().trimmed().toStdString();
   if (options.gdbstub.empty()) options.gdbstub = kDefaultAddress;
   if (Result<void> ok = check_gdbstub_address(options.gdbstub); !ok) return ok.error();
-  if (Result<void> ok = files_->fill(options); !ok) return ok.error();
+  if (Result<void> ok = files()->fill(options); !ok) return ok.error();
   return options;
-}
-
-QString ConnectDialog::message() const {
-  return message_->isHidden() ? QString() : message_->text();
-}
-
-void ConnectDialog::accept() {
-  Result<engine::SessionOptions> options = this->options();
-  if (!options) {
-    show_refusal(message_, QString::fromStdString(options.error().message()));
-    return;
-  }
-  message_->hide();
-  accepted_ = std::move(*options);
-  QSettings settings;
-  store_session_options(settings, kGroup, accepted_);
-  QDialog::accept();
 }
 
 }  // namespace seam::gui

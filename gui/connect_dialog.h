@@ -5,39 +5,27 @@
 //   ConnectDialog dialog(parent);
 //   if (dialog.exec() == QDialog::Accepted) open(dialog.accepted_options());
 //
-// Child widgets by objectName: "address", "message", "buttons", and those of
-// DebugFilesEditor ("vmlinux", "modules"...).
+// Child widgets by objectName: "address", and SessionDialog's ("message",
+// "buttons", "vmlinux", "modules"...).
 #pragma once
 
-#include <QDialog>
+#include "gui/session_dialog.h"
 
-#include "engine/session.h"
-#include "symbolizer/result.h"
-
-class QLabel;
 class QLineEdit;
 
 namespace seam::gui {
 
-class DebugFilesEditor;
-
-class ConnectDialog : public QDialog {
+class ConnectDialog : public SessionDialog {
   Q_OBJECT
  public:
   explicit ConnectDialog(QWidget* parent = nullptr);
 
-  Result<engine::SessionOptions> options() const;
-  void set_options(const engine::SessionOptions& options);
-  const engine::SessionOptions& accepted_options() const { return accepted_; }
-  QString message() const;
-
-  void accept() override;
+  // The address checked (HOST:PORT), then the files.
+  Result<engine::SessionOptions> options() const override;
+  void set_options(const engine::SessionOptions& options) override;
 
  private:
   QLineEdit* address_ = nullptr;
-  DebugFilesEditor* files_ = nullptr;
-  QLabel* message_ = nullptr;
-  engine::SessionOptions accepted_;
 };
 
 }  // namespace seam::gui

@@ -9,10 +9,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
-#include <QVBoxLayout>
 
 #include "gui/debug_files_editor.h"
-#include "gui/dialog_message.h"
 #include "gui/session_inputs.h"
 
 namespace seam::gui {
@@ -22,7 +20,7 @@ const QString kGroup = QStringLiteral("open_dump");
 
 }  // namespace
 
-OpenDumpDialog::OpenDumpDialog(QWidget* parent) : QDialog(parent) {
+OpenDumpDialog::OpenDumpDialog(QWidget* parent) : SessionDialog(kGroup, parent) {
   setWindowTitle("Open a crash dump — seam-gui");
   dump_ = new QComboBox(this);
   dump_->setObjectName("dump");
@@ -43,21 +41,8 @@ OpenDumpDialog::OpenDumpDialog(QWidget* parent) : QDialog(parent) {
   auto* form = new QFormLayout;
   form->addRow(dump_label, dump_row);
 
-  files_ = new DebugFilesEditor(this);
-  message_ = make_refusal_label(this);
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this);
-  buttons->setObjectName("buttons");
-  connect(buttons, &QDialogButtonBox::accepted, this, &OpenDumpDialog::accept);
-  connect(buttons, &QDialogButtonBox::rejected, this, &OpenDumpDialog::reject);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(form);
-  layout->addWidget(files_, 1);
-  layout->addWidget(message_);
-  layout->addWidget(buttons);
   setTabOrder(dump_, dump_browse_);
-  setTabOrder(dump_browse_, files_->first_widget());
-  setTabOrder(files_->last_widget(), buttons);
+  lay_out(form, dump_browse_, QDialogButtonBox::Open);
 
   // The recent dumps (their files with them), then the last values.
   QSettings settings;
@@ -65,38 +50,21 @@ OpenDumpDialog::OpenDumpDialog(QWidget* parent) : QDialog(parent) {
     dump_->addItem(QString::fromStdString(recent.vmcore));
   }
   connect(dump_, &QComboBox::activated, this, &OpenDumpDialog::recent_chosen);
-  set_options(stored_session_options(settings, kGroup));
+  set_options(stored_options());
   dump_->setFocus();
 }
 
 void OpenDumpDialog::set_options(const engine::SessionOptions& options) {
   dump_->setEditText(QString::fromStdString(options.vmcore));
-  files_->set_values(options.vmlinux, options.module_paths);
+  files()->set_values(options.vmlinux, options.module_paths);
 }
 
 Result<engine::SessionOptions> OpenDumpDialog::options() const {
   engine::SessionOptions options;
   options.vmcore = dump_->currentText().trimmed().toStdString();
   if (Result<void> ok = check_dump_file(options.vmcore); !ok) return ok.error();
-  if (Result<void> ok = files_->fill(options); !ok) return ok.error();
+  if (Result<void> ok = files()->fill(options); !ok) return ok.error();
   return options;
-}
-
-QString OpenDumpDialog::message() const {
-  return message_->isHidden() ? QString() : message_->text();
-}
-
-void OpenDumpDialog::accept() {
-  Result<engine::SessionOptions> options = this->options();
-  if (!options) {
-    show_refusal(message_, QString::fromStdString(options.error().message()));
-    return;
-  }
-  message_->hide();
-  accepted_ = std::move(*options);
-  QSettings settings;
-  store_session_options(settings, kGroup, accepted_);
-  QDialog::accept();
 }
 
 void OpenDumpDialog::browse_dump() {

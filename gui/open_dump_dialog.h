@@ -12,38 +12,26 @@
 //   dialog.set_options(options);               // back, to fix what failed
 //
 // Child widgets by objectName: "dump" (an editable combo box of the recent
-// dumps), "dump_browse", "message" (why OK was refused), "buttons", and
-// those of DebugFilesEditor ("vmlinux", "modules"...).
+// dumps), "dump_browse", and SessionDialog's ("message": why OK was
+// refused, "buttons", "vmlinux", "modules"...).
 #pragma once
 
-#include <QDialog>
-
-#include "engine/session.h"
-#include "symbolizer/result.h"
+#include "gui/session_dialog.h"
 
 class QComboBox;
-class QLabel;
 class QPushButton;
 
 namespace seam::gui {
 
-class DebugFilesEditor;
-
-class OpenDumpDialog : public QDialog {
+class OpenDumpDialog : public SessionDialog {
   Q_OBJECT
  public:
   explicit OpenDumpDialog(QWidget* parent = nullptr);
 
   // The fields checked (the dump is a readable file, the vmlinux an ELF
   // executable, the modules .ko or directories); errors name the file.
-  Result<engine::SessionOptions> options() const;
-  void set_options(const engine::SessionOptions& options);
-  // After Accepted: what options() gave.
-  const engine::SessionOptions& accepted_options() const { return accepted_; }
-  QString message() const;
-
-  // OK: checks, then remembers the values and closes; else says why and stays.
-  void accept() override;
+  Result<engine::SessionOptions> options() const override;
+  void set_options(const engine::SessionOptions& options) override;
 
  private:
   void browse_dump();
@@ -51,9 +39,6 @@ class OpenDumpDialog : public QDialog {
 
   QComboBox* dump_ = nullptr;
   QPushButton* dump_browse_ = nullptr;
-  DebugFilesEditor* files_ = nullptr;
-  QLabel* message_ = nullptr;
-  engine::SessionOptions accepted_;
 };
 
 }  // namespace seam::gui
