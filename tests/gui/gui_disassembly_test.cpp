@@ -15,7 +15,7 @@
 #include "gui/main_window.h"
 #include "gui/session_loader.h"
 #include "gui/source_view.h"
-#include "tests/corpus/corpus_paths.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
 
@@ -25,13 +25,6 @@ class GuiDisassemblyTest : public QObject {
  private:
   std::shared_ptr<LoadedSession> loaded_;
   std::unique_ptr<engine::Session> reference_;
-
-  static engine::SessionOptions options() {
-    engine::SessionOptions options;
-    options.vmcore = (test::scenario_dir("sysrq-kaslr") / "vmcore.elf-paging").string();
-    options.vmlinux = test::vmlinux_path().string();
-    return options;
-  }
 
   // A window on the crashed task with its backtrace read, and no source roots
   // (none from the settings either: QStandardPaths test mode).
@@ -69,15 +62,11 @@ class GuiDisassemblyTest : public QObject {
  private slots:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);  // no source roots from the user's settings
-    if (!std::filesystem::exists(options().vmcore) || !std::filesystem::exists(options().vmlinux)) {
-      QFAIL("no corpus (samples/kernels/make-corpus.sh)");
-    }
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options());
-    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
-    loaded_ = *loaded;
-    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(options());
-    QVERIFY(reference.ok());
-    reference_ = std::move(*reference);
+    Result<test_support::ComparedSessions> sessions =
+        test_support::open_compared_sessions(test_support::corpus_options("sysrq-kaslr"));
+    QVERIFY2(sessions.ok(), sessions ? "" : sessions.error().message().c_str());
+    loaded_ = sessions->loaded;
+    reference_ = std::move(sessions->reference);
   }
 
   void frame_zero_shows_its_function_with_the_pc_highlighted() {

@@ -33,7 +33,7 @@
 #include "gui/session_loader.h"
 #include "gui/source_view.h"
 #include "gui/task_model.h"
-#include "tests/corpus/corpus_paths.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
 
@@ -107,9 +107,7 @@ class GuiLiveTest : public QObject {
   }
 
   void a_dump_has_no_run_toolbar() {
-    engine::SessionOptions options;
-    options.vmcore = (test::scenario_dir("sysrq-kaslr") / "vmcore.elf-paging").string();
-    options.vmlinux = test::vmlinux_path().string();
+    engine::SessionOptions options = test_support::corpus_options("sysrq-kaslr");
     if (!std::filesystem::exists(options.vmcore) || !std::filesystem::exists(options.vmlinux)) {
       QFAIL("no corpus (samples/kernels/make-corpus.sh)");
     }

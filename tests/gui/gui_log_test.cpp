@@ -16,17 +16,12 @@
 #include "gui/main_window.h"
 #include "gui/session_loader.h"
 #include "gui/theme.h"
-#include "tests/corpus/corpus_paths.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
 namespace {
 
-engine::SessionOptions options(const std::string& scenario) {
-  engine::SessionOptions options;
-  options.vmcore = (test::scenario_dir(scenario) / "vmcore.elf-paging").string();
-  options.vmlinux = test::vmlinux_path().string();
-  return options;
-}
+using test_support::corpus_options;
 
 // The stdout of `program arguments...` fed `input`; a failure (not run, not
 // 0) fails the test with its stderr.
@@ -75,10 +70,10 @@ class GuiLogTest : public QObject {
  private slots:
   void initTestCase() {
     for (const char* scenario : {"sysrq-kaslr", "smp-user-spin"}) {
-      if (!std::filesystem::exists(options(scenario).vmcore) ||
-          !std::filesystem::exists(options(scenario).vmlinux)) {
+      if (!std::filesystem::exists(corpus_options(scenario).vmcore) ||
+          !std::filesystem::exists(corpus_options(scenario).vmlinux)) {
         QFAIL(qPrintable(QString("no corpus dump %1 (samples/kernels/make-corpus.sh)")
-                             .arg(QString::fromStdString(options(scenario).vmcore))));
+                             .arg(QString::fromStdString(corpus_options(scenario).vmcore))));
       }
     }
   }
@@ -93,7 +88,7 @@ class GuiLogTest : public QObject {
   // records included; so does each row's kLineRole.
   void pane_lines_are_seam_log() {
     QFETCH(QString, scenario);
-    engine::SessionOptions opts = options(scenario.toStdString());
+    engine::SessionOptions opts = corpus_options(scenario.toStdString());
     Result<std::shared_ptr<LoadedSession>> loaded = load_session(opts);
     QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
     MainWindow window(*loaded);
@@ -117,7 +112,7 @@ class GuiLogTest : public QObject {
   // this log are one line each), the first selected; next and previous move
   // between them, around the ends.
   void search_finds_what_grep_counts() {
-    engine::SessionOptions opts = options("sysrq-kaslr");
+    engine::SessionOptions opts = corpus_options("sysrq-kaslr");
     Result<std::shared_ptr<LoadedSession>> loaded = load_session(opts);
     QVERIFY(loaded.ok());
     QString output = seam_log(opts);
@@ -173,7 +168,7 @@ class GuiLogTest : public QObject {
 
   // Enter and F3 go to the next match, Shift+Enter and Shift+F3 back, in the pane.
   void keys_move_between_matches() {
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options("sysrq-kaslr"));
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(corpus_options("sysrq-kaslr"));
     QVERIFY(loaded.ok());
     LogModel model;
     model.set_records((*loaded)->log);
@@ -199,7 +194,7 @@ class GuiLogTest : public QObject {
   // "err and worse" shows the records of level 0..3 only: those `seam log
   // --level err` prints.
   void level_filter_keeps_err_and_worse() {
-    engine::SessionOptions opts = options("sysrq-kaslr");
+    engine::SessionOptions opts = corpus_options("sysrq-kaslr");
     Result<std::shared_ptr<LoadedSession>> loaded = load_session(opts);
     QVERIFY(loaded.ok());
     LogModel model;
@@ -262,7 +257,7 @@ class GuiLogTest : public QObject {
     QVERIFY(!model.index(6, LogModel::kText).data(Qt::FontRole).isValid());
 
     // The real dump: its emerg records (the panic) are coloured, its info records not.
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options("sysrq-kaslr"));
+    Result<std::shared_ptr<LoadedSession>> loaded = load_session(corpus_options("sysrq-kaslr"));
     QVERIFY(loaded.ok());
     LogModel real;
     real.set_records((*loaded)->log);

@@ -25,6 +25,7 @@
 #include "gui/main_window.h"
 #include "gui/session_loader.h"
 #include "gui/variables_model.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
 namespace {
@@ -103,25 +104,17 @@ class GuiRustTest : public QObject {
 
  private slots:
   void initTestCase() {
-    engine::SessionOptions files = options();
-    for (const std::string& path : {files.vmcore, files.vmlinux, files.module_paths[0]}) {
-      if (!fs::exists(path)) {
-        QFAIL(qPrintable(QString::fromStdString(
-            "no " + path +
-            ": the Rust fixture dump is made by samples/kernels/make_rust_dump.py "
-            "(ctest -R rust_dump_generate), from ../shared/fixtures/rust-kernel-6.1")));
-      }
-    }
+    Result<test_support::ComparedSessions> sessions = test_support::open_compared_sessions(
+        options(),
+        "the Rust fixture dump is made by samples/kernels/make_rust_dump.py "
+        "(ctest -R rust_dump_generate), from ../shared/fixtures/rust-kernel-6.1");
+    QVERIFY2(sessions.ok(), sessions ? "" : sessions.error().message().c_str());
     std::optional<CrashFacts> facts = crash_facts();
     QVERIFY2(facts.has_value(),
              "no 'crashing in Rust (a.key=...' line in the fixture's serial.log");
     facts_ = *facts;
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(files);
-    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
-    loaded_ = *loaded;
-    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(files);
-    QVERIFY2(reference.ok(), reference ? "" : reference.error().message().c_str());
-    reference_ = std::move(*reference);
+    loaded_ = sessions->loaded;
+    reference_ = std::move(sessions->reference);
   }
 
   void rust_frame_shows_its_locals_expandable() {
@@ -135,11 +128,7 @@ class GuiRustTest : public QObject {
 
     // The Rust frame, by the model's rows.
     const BacktraceModel& backtrace = window.backtrace_model();
-    int row = -1;
-    for (int r = 0; r < backtrace.rowCount(); ++r) {
-      const engine::Frame* frame = backtrace.frame_at(r);
-      if (frame && frame->function == "rust_crashme::crash_here") row = r;
-    }
+    int row = test_support::frame_row(backtrace, "rust_crashme::crash_here");
     QVERIFY2(row >= 0, "no rust_crashme::crash_here row in the backtrace");
     QCOMPARE(backtrace.frame_at(row)->language, std::string("rust"));
     QCOMPARE(cell(backtrace, row, BacktraceModel::kLanguage), QString("Rust"));

@@ -38,19 +38,17 @@
 #include "gui/task_model.h"
 #include "gui/theme.h"
 #include "tests/corpus/corpus_paths.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
 namespace {
 
 std::string dump_path() {
-  return (test::scenario_dir("sysrq-kaslr") / "vmcore.elf-paging").string();
+  return test_support::corpus_options("sysrq-kaslr").vmcore;
 }
 
 engine::SessionOptions good_options() {
-  engine::SessionOptions options;
-  options.vmcore = dump_path();
-  options.vmlinux = test::vmlinux_path().string();
-  return options;
+  return test_support::corpus_options("sysrq-kaslr");
 }
 
 // A TCP port on 127.0.0.1 that nobody listens on: bound, then let go.
