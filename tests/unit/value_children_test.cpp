@@ -13,15 +13,12 @@
 #include <functional>
 
 #include "tests/tools/global_variables.h"
+#include "tests/unit/sample_values_test.h"
 
 namespace seam {
 namespace {
 
 using engine::Variable;
-
-std::string samples_binary() {
-  return std::string(SEAM_SAMPLES_DIR) + "/values";
-}
 
 // "name:type=value" of each part, in order.
 std::vector<std::string> summary(const std::vector<Variable>& parts) {
@@ -50,25 +47,8 @@ int depth(const std::vector<Variable>& parts) {
   return deepest;
 }
 
-class ValueChildrenTest : public ::testing::Test {
+class ValueChildrenTest : public test::SampleValuesTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists(samples_binary())) return;
-    auto binary = Binary::open(samples_binary(), {});
-    ASSERT_TRUE(binary) << binary.error().message();
-    binary_ = std::move(*binary).release();
-    globals_ = new test::GlobalVariables(samples_binary());
-  }
-  static void TearDownTestSuite() {
-    delete globals_;
-    delete binary_;
-    globals_ = nullptr;
-    binary_ = nullptr;
-  }
-  void SetUp() override {
-    if (binary_ == nullptr) GTEST_FAIL() << "no " << samples_binary() << " (samples not built)";
-  }
-
   std::vector<Variable> parts(const std::string& name, engine::ValueChildrenOptions options = {},
                               std::optional<std::vector<std::byte>> bytes = std::nullopt) {
     const test::GlobalVariable* variable = globals_->find(name);
@@ -79,12 +59,7 @@ class ValueChildrenTest : public ::testing::Test {
     return engine::value_children(variable->type, *bytes, name, variable->language, reader,
                                   options);
   }
-
-  static Binary* binary_;
-  static test::GlobalVariables* globals_;
 };
-Binary* ValueChildrenTest::binary_ = nullptr;
-test::GlobalVariables* ValueChildrenTest::globals_ = nullptr;
 
 TEST_F(ValueChildrenTest, CStructMembersAreGdbs) {
   std::vector<Variable> outer = parts("c_outer");

@@ -13,33 +13,13 @@
 
 #include "symbolizer/dwarf_type_name.h"
 #include "tests/tools/global_variables.h"
+#include "tests/unit/sample_values_test.h"
 
 namespace seam {
 namespace {
 
-std::string samples_binary() {
-  return std::string(SEAM_SAMPLES_DIR) + "/values";
-}
-
-class ValueFormatTest : public ::testing::Test {
+class ValueFormatTest : public test::SampleValuesTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists(samples_binary())) return;
-    auto binary = Binary::open(samples_binary(), {});
-    ASSERT_TRUE(binary) << binary.error().message();
-    binary_ = std::move(*binary).release();
-    globals_ = new test::GlobalVariables(samples_binary());
-  }
-  static void TearDownTestSuite() {
-    delete globals_;
-    delete binary_;
-    globals_ = nullptr;
-    binary_ = nullptr;
-  }
-  void SetUp() override {
-    if (binary_ == nullptr) GTEST_FAIL() << "no " << samples_binary() << " (samples not built)";
-  }
-
   std::string value(const std::string& name, engine::ValueFormatOptions options = {}) {
     const test::GlobalVariable* variable = globals_->find(name);
     if (variable == nullptr) return "<no variable " + name + ">";
@@ -60,12 +40,7 @@ class ValueFormatTest : public ::testing::Test {
     bytes.resize(std::min(keep, bytes.size()));
     return engine::format_value(variable->type, bytes, variable->language, reader);
   }
-
-  static Binary* binary_;
-  static test::GlobalVariables* globals_;
 };
-Binary* ValueFormatTest::binary_ = nullptr;
-test::GlobalVariables* ValueFormatTest::globals_ = nullptr;
 
 TEST_F(ValueFormatTest, CScalars) {
   EXPECT_EQ(value("c_int"), "-42");
