@@ -10,6 +10,7 @@ import select
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -20,6 +21,9 @@ sys.path.insert(0, str(SOURCE_DIR / "samples" / "kernels"))
 import run_qemu  # noqa: E402
 
 RUST_CMDLINE = "console=ttyS0 nokaslr oops=panic panic=0 loglevel=8"
+# The corpus kernel's serial line as it starts init: stopped there, init's writes (and the
+# crash) are still to come.
+RUN_INIT = "Run /init as init process"
 BAREMETAL_ELF = SAMPLES_DIR / "baremetal" / "seam-baremetal.elf"
 
 
@@ -43,6 +47,25 @@ def boot_corpus_scenario(scenario, workdir, until, stop=False):
         qemu.stop()
         raise
     return qemu, qmp
+
+
+class CorpusGuest:
+    """A corpus scenario's kernel booted by boot_corpus_scenario in a temporary directory of its
+    own (`prefix`), for a live test class: its qemu, qmp, workdir and gdbstub (HOST:PORT).
+    close() stops QEMU and removes the directory; a failed boot removes it at once."""
+
+    def __init__(self, scenario, prefix, until, stop=False):
+        self.workdir = tempfile.TemporaryDirectory(prefix=prefix)
+        try:
+            self.qemu, self.qmp = boot_corpus_scenario(scenario, self.workdir.name, until, stop)
+        except Exception:
+            self.workdir.cleanup()
+            raise
+        self.gdbstub = f"127.0.0.1:{self.qemu.gdb_port}"
+
+    def close(self):
+        self.qemu.stop()
+        self.workdir.cleanup()
 
 
 def boot_rust_fixture(workdir, halted=True):

@@ -35,11 +35,10 @@ and the same instruction lengths and mnemonics as llvm-objdump-19 on the .ko.
 import json
 import re
 import subprocess
-import tempfile
 import unittest
 
 import seamtest as st
-from qemu_guest import boot_corpus_scenario, gdb_batch, run_qemu
+from qemu_guest import CorpusGuest, gdb_batch, run_qemu
 
 SCENARIO = "sysrq-kaslr"
 FUNCTIONS = ("sysrq_handle_crash", "__handle_sysrq", "panic")
@@ -239,19 +238,13 @@ class DisassembleLiveTest(GdbComparison, unittest.TestCase):
         st.require_tool(run_qemu.QEMU)
         cls.scenario = st.corpus_scenario(SCENARIO)
         cls.files = cls.scenario.debug_files()
-        cls.workdir = tempfile.TemporaryDirectory(prefix="seam-dis-live.")
-        try:
-            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name,
-                                                     [run_qemu.PANIC_END], stop=True)
-        except Exception:
-            cls.workdir.cleanup()
-            raise
-        cls.live = ["-g", f"127.0.0.1:{cls.qemu.gdb_port}"]
+        cls.guest = CorpusGuest(cls.scenario, "seam-dis-live.", [run_qemu.PANIC_END], stop=True)
+        cls.qmp = cls.guest.qmp
+        cls.live = ["-g", cls.guest.gdbstub]
 
     @classmethod
     def tearDownClass(cls):
-        cls.qemu.stop()
-        cls.workdir.cleanup()
+        cls.guest.close()
 
     def seam_lines(self, function):
         proc = st.run(st.SEAM, *self.live, *self.files, "dis", function, check=False,
@@ -264,8 +257,8 @@ class DisassembleLiveTest(GdbComparison, unittest.TestCase):
         info = json.loads(st.run(st.SEAM, *self.live, *self.files, "sys", "--json",
                                  timeout=120).stdout)
         offset = int(info["kaslr_offset"], 16)
-        gdb = gdb_disassemble(self.scenario, ["panic"], f"target remote 127.0.0.1:"
-                              f"{self.qemu.gdb_port}", offset)
+        gdb = gdb_disassemble(self.scenario, ["panic"], f"target remote {self.guest.gdbstub}",
+                              offset)
         self.check_range("panic", gdb["panic"][0])
         self.assertFalse(self.qmp.command("query-status")["running"])
 

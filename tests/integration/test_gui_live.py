@@ -14,15 +14,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import unittest
 from pathlib import Path
 
-from qemu_guest import Prompt, boot_corpus_scenario, run_qemu, stop_of
+from qemu_guest import RUN_INIT, CorpusGuest, Prompt, run_qemu, stop_of
 from seamtest import BUILD_DIR, corpus_scenario, require_tool
 
 SCENARIO = "sysrq-kaslr"
-RUN_INIT = "Run /init as init process"
 GUI_LIVE_TESTS = Path(os.environ.get("SEAM_GUI_LIVE_TESTS",
                                      BUILD_DIR / "tests" / "seam_gui_live_tests"))
 
@@ -35,19 +33,12 @@ class GuiLiveTest(unittest.TestCase):
             raise AssertionError(f"{GUI_LIVE_TESTS} is missing: build the seam_gui_live_tests "
                                  "target (or set SEAM_GUI_LIVE_TESTS)")
         cls.scenario = corpus_scenario(SCENARIO)
-        cls.workdir = tempfile.TemporaryDirectory(prefix="seam-gui-live.")
-        try:
-            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name, [RUN_INIT],
-                                                     stop=True)
-        except Exception:
-            cls.workdir.cleanup()
-            raise
-        cls.gdbstub = f"127.0.0.1:{cls.qemu.gdb_port}"
+        cls.guest = CorpusGuest(cls.scenario, "seam-gui-live.", [RUN_INIT], stop=True)
+        cls.gdbstub = cls.guest.gdbstub
 
     @classmethod
     def tearDownClass(cls):
-        cls.qemu.stop()
-        cls.workdir.cleanup()
+        cls.guest.close()
 
     def cli_break_continue_next(self):
         """The CLI's stops at `break ksys_write` + `continue`, then after `next`."""
@@ -69,7 +60,7 @@ class GuiLiveTest(unittest.TestCase):
         self.assertEqual(at_break["function"], "ksys_write")
         self.assertEqual(after_next["function"], "ksys_write")
 
-        result_path = os.path.join(self.workdir.name, "gui-live.json")
+        result_path = os.path.join(self.guest.workdir.name, "gui-live.json")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SEAM_GDBSTUB=self.gdbstub,
                    SEAM_VMLINUX=str(self.scenario.vmlinux), SEAM_GUI_LIVE_RESULT=result_path)
         proc = subprocess.run([str(GUI_LIVE_TESTS)], env=env, capture_output=True, text=True,

@@ -12,15 +12,13 @@ SIGINT during a `continue` without breakpoints interrupts the guest and seam say
 """
 import re
 import signal
-import tempfile
 import time
 import unittest
 
-from qemu_guest import Prompt, boot_corpus_scenario, gdb_batch, run_qemu, stop_of
+from qemu_guest import RUN_INIT, CorpusGuest, Prompt, gdb_batch, run_qemu, stop_of
 from seamtest import corpus_scenario, require_tool
 
 SCENARIO = "sysrq-kaslr"
-RUN_INIT = "Run /init as init process"
 
 
 def gdb_breakpoints(vmlinux, offset, locations):
@@ -39,22 +37,15 @@ class LiveControlTest(unittest.TestCase):
         require_tool("gdb")
         require_tool(run_qemu.QEMU)
         cls.scenario = corpus_scenario(SCENARIO)
-        cls.workdir = tempfile.TemporaryDirectory(prefix="seam-live-control.")
-        try:
-            # Stopped as soon as init starts: its writes (and the crash) are still to come.
-            cls.qemu, cls.qmp = boot_corpus_scenario(cls.scenario, cls.workdir.name, [RUN_INIT],
-                                                     stop=True)
-        except Exception:
-            cls.workdir.cleanup()
-            raise
+        # Stopped as soon as init starts: its writes (and the crash) are still to come.
+        cls.guest = CorpusGuest(cls.scenario, "seam-live-control.", [RUN_INIT], stop=True)
         cls.vmlinux = cls.scenario.vmlinux
-        cls.seam = Prompt(["-g", f"127.0.0.1:{cls.qemu.gdb_port}", "-s", str(cls.vmlinux)])
+        cls.seam = Prompt(["-g", cls.guest.gdbstub, "-s", str(cls.vmlinux)])
 
     @classmethod
     def tearDownClass(cls):
         cls.seam.close()
-        cls.qemu.stop()
-        cls.workdir.cleanup()
+        cls.guest.close()
 
     def test_run_control(self):
         seam = self.seam

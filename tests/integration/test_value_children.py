@@ -33,13 +33,12 @@ POINTERS = [
 ]
 
 
-def split_items(text):
-    """`{a = 1, {b = 2}, c = "x, y"}` -> [("a", "1"), (None, "{b = 2}"), ("c", '"x, y"')]."""
-    assert text.startswith("{") and text.endswith("}"), text
-    body, items, depth, quote, start = text[1:-1], [], 0, None, 0
-    i = 0
-    while i < len(body):
-        c = body[i]
+def unquoted(text, start=0):
+    """(index, character, brace depth after it) of each character of `text` from `start`
+    that is not inside a C string or character literal (nor one's quotes)."""
+    depth, quote, i = 0, None, start
+    while i < len(text):
+        c = text[i]
         if quote:
             if c == "\\":
                 i += 1
@@ -47,14 +46,23 @@ def split_items(text):
                 quote = None
         elif c in "\"'":
             quote = c
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "," and depth == 0 and body[i + 1:i + 2] == " ":
+        else:
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            yield i, c, depth
+        i += 1
+
+
+def split_items(text):
+    """`{a = 1, {b = 2}, c = "x, y"}` -> [("a", "1"), (None, "{b = 2}"), ("c", '"x, y"')]."""
+    assert text.startswith("{") and text.endswith("}"), text
+    body, items, start = text[1:-1], [], 0
+    for i, c, depth in unquoted(body):
+        if c == "," and depth == 0 and body[i + 1:i + 2] == " ":
             items.append(body[start:i])
             start = i + 2
-        i += 1
     if body[start:]:
         items.append(body[start:])
     out = []
@@ -77,23 +85,9 @@ def matches_abbreviated(ours, theirs):
     i = j = 0
     while i < len(ours):
         if ours.startswith("{...}", i) and j < len(theirs) and theirs[j] == "{":
-            depth, quote = 0, None
-            while j < len(theirs):
-                c = theirs[j]
-                if quote:
-                    if c == "\\":
-                        j += 1
-                    elif c == quote:
-                        quote = None
-                elif c in "\"'":
-                    quote = c
-                elif c == "{":
-                    depth += 1
-                elif c == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            # j: the brace that closes the group gdb printed in full.
+            j = next((k for k, c, depth in unquoted(theirs, j) if c == "}" and depth == 0),
+                     len(theirs))
             i += 5
             j += 1
             continue
