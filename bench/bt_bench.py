@@ -63,7 +63,7 @@ from pathlib import Path
 
 from measure import (DEBIAN_PYTHON, add_common_arguments, bench_env, bench_parser,
                      check_tools, figures, finish, load_scenario, print_progress, ratios,
-                     run_interleaved, scratch_dir, split_list, warm)
+                     run_interleaved, scratch_dir, split_tools_and_workloads, warm)
 
 TOOLS = ("seam", "drgn", "gdb", "crash")
 WORKLOADS = ("bt", "bt-a", "all-tasks", "bt-f")
@@ -260,10 +260,7 @@ def main() -> int:
                         help="a subset of bt,bt-a,all-tasks,bt-f")
     add_common_arguments(parser, TOOLS, "workload")
     args = parser.parse_args()
-    args.workloads = split_list(args.workloads)
-    args.tools = split_list(args.tools)
-    if unknown := (set(args.tools) - set(TOOLS)) | (set(args.workloads) - set(WORKLOADS)):
-        sys.exit(f"unknown tools or workloads: {', '.join(sorted(unknown))}")
+    split_tools_and_workloads(args, TOOLS, WORKLOADS)
     check_tools(args)
 
     single = Scenario(args.cache_dir, args.abi, args.scenario)

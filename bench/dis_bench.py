@@ -33,7 +33,7 @@ from pathlib import Path
 
 from measure import (add_common_arguments, bench_env, bench_parser, check_tools, figures, finish,
                      load_scenario, print_progress, ratios, run_interleaved, scratch_dir,
-                     split_list, warm)
+                     split_tools_and_workloads, warm)
 
 TOOLS = ("seam", "gdb", "crash", "seam-before")
 WORKLOADS = ("dis", "bt")
@@ -119,10 +119,7 @@ def main() -> int:
     parser.add_argument("--workloads", default=",".join(WORKLOADS), help="a subset of dis,bt")
     add_common_arguments(parser, TOOLS, "workload")
     args = parser.parse_args()
-    args.workloads = split_list(args.workloads)
-    args.tools = split_list(args.tools)
-    if unknown := (set(args.tools) - set(TOOLS)) | (set(args.workloads) - set(WORKLOADS)):
-        sys.exit(f"unknown tools or workloads: {', '.join(sorted(unknown))}")
+    split_tools_and_workloads(args, TOOLS, WORKLOADS)
     if args.seam_before and not os.access(args.seam_before, os.X_OK):
         sys.exit(f"--seam-before {args.seam_before} is not an executable")
     check_tools(args)

@@ -95,6 +95,15 @@ def split_list(text):
     return [item for item in text.split(",") if item]
 
 
+def split_tools_and_workloads(args, tools, workloads):
+    """args.tools and args.workloads from comma lists to lists; exits naming any that is not one
+    of `tools` or `workloads`."""
+    args.workloads = split_list(args.workloads)
+    args.tools = split_list(args.tools)
+    if unknown := (set(args.tools) - set(tools)) | (set(args.workloads) - set(workloads)):
+        sys.exit(f"unknown tools or workloads: {', '.join(sorted(unknown))}")
+
+
 def bench_parser(description):
     """An argument parser with description (a script's __doc__) as it is written, and --seam."""
     parser = argparse.ArgumentParser(description=description,
