@@ -125,19 +125,23 @@ class Scenario:
     def debug_files(self):
         return [self.vmlinux] + ([self.module[1]] if self.module else [])
 
+    def module_sections(self):
+        """{section: "0x..."} of the module where drgn found it (peer_oracles.py's drgn.json)."""
+        oracle = self.dir / "oracles" / "drgn.json"
+        try:
+            modules = json.loads(oracle.read_text())["modules"]
+        except (OSError, ValueError, KeyError):
+            sys.exit(f"{oracle} is missing: run /usr/bin/python3 samples/kernels/"
+                     f"peer_oracles.py {self.name}")
+        return next(m["sections"] for m in modules if m["name"] == self.module[0])
+
     def gdb_setup(self):
         """gdb's commands before the core: the symbols moved by KERNELOFFSET, the module
-        placed where drgn found it (peer_oracles.py's drgn.json)."""
+        placed where drgn found it (module_sections())."""
         commands = [f"symbol-file -o {self.kernel_offset:#x} {self.vmlinux}"
                     if self.kernel_offset else f"symbol-file {self.vmlinux}"]
         if self.module:
-            oracle = self.dir / "oracles" / "drgn.json"
-            try:
-                modules = json.loads(oracle.read_text())["modules"]
-            except (OSError, ValueError, KeyError):
-                sys.exit(f"{oracle} is missing: run /usr/bin/python3 samples/kernels/"
-                         f"peer_oracles.py {self.name}")
-            sections = next(m["sections"] for m in modules if m["name"] == self.module[0])
+            sections = self.module_sections()
             placed = " ".join(f"-s {n} {a}" for n, a in sections.items()
                               if n != ".text" and not n.startswith((".note", ".symtab",
                                                                     ".strtab")))
