@@ -5,7 +5,6 @@
 // keeps. Runs offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
 #include <QComboBox>
 #include <QLineEdit>
-#include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QtTest>
@@ -22,33 +21,12 @@ namespace seam::gui {
 namespace {
 
 using test_support::corpus_options;
-
-// The stdout of `program arguments...` fed `input`; a failure (not run, not
-// 0) fails the test with its stderr.
-QString run(const QString& program, const QStringList& arguments, const QByteArray& input = {}) {
-  QProcess process;
-  process.start(program, arguments);
-  if (!process.waitForStarted(10000)) {
-    QTest::qFail(qPrintable("cannot run " + program), __FILE__, __LINE__);
-    return {};
-  }
-  process.write(input);
-  process.closeWriteChannel();
-  process.waitForFinished(120000);
-  // grep -c exits 1 when it counts 0: the count is still its answer.
-  if (process.exitStatus() != QProcess::NormalExit ||
-      (process.exitCode() != 0 && program != "grep")) {
-    QTest::qFail(qPrintable(program + " " + arguments.join(' ') +
-                            " failed: " + QString::fromUtf8(process.readAllStandardError())),
-                 __FILE__, __LINE__);
-  }
-  return QString::fromUtf8(process.readAllStandardOutput());
-}
+using test_support::run_process;
 
 QString seam_log(const engine::SessionOptions& options, const QStringList& extra = {}) {
-  return run(SEAM_BINARY, QStringList{"-c", QString::fromStdString(options.vmcore), "-s",
-                                      QString::fromStdString(options.vmlinux), "log"} +
-                              extra);
+  return run_process(SEAM_BINARY, QStringList{"-c", QString::fromStdString(options.vmcore), "-s",
+                                              QString::fromStdString(options.vmlinux), "log"} +
+                                      extra);
 }
 
 // What the pane shows, a row a line as `seam log` prints it: the Time
@@ -117,7 +95,8 @@ class GuiLogTest : public QObject {
     QVERIFY(loaded.ok());
     QString output = seam_log(opts);
     QCOMPARE(output.count('\n'), static_cast<int>((*loaded)->log.size()));
-    int grep_count = run("grep", {"-ci", "sysrq"}, output.toUtf8()).trimmed().toInt();
+    int grep_count =
+        run_process("grep", {"-ci", "sysrq"}, output.toUtf8(), {0, 1}).trimmed().toInt();
     QVERIFY(grep_count >= 2);
 
     LogModel model;
@@ -158,7 +137,8 @@ class GuiLogTest : public QObject {
     view.search("sysrq.*crash");
     QCOMPARE(view.match_count(), 0);
     view.set_regex(true);
-    int regex_count = run("grep", {"-ciE", "sysrq.*crash"}, output.toUtf8()).trimmed().toInt();
+    int regex_count =
+        run_process("grep", {"-ciE", "sysrq.*crash"}, output.toUtf8(), {0, 1}).trimmed().toInt();
     QVERIFY(regex_count > 0);
     QCOMPARE(view.match_count(), regex_count);
     view.search("sysrq(");
