@@ -1,7 +1,12 @@
 // seam-gui's models, loader and window on the corpus's sysrq-kaslr dump
-// (paging ELF), compared with what the Session API itself returns. Runs
-// offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
+// (paging ELF), compared with what the `seam` command prints for the same
+// files (`seam ps --json`, `seam bt --json`) and with what the Session API
+// itself returns. Runs offscreen (QT_QPA_PLATFORM=offscreen, set by
+// tests/CMakeLists.txt).
 #include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -27,8 +32,12 @@
 #include "gui/source_view.h"
 #include "gui/task_model.h"
 #include "tests/corpus/corpus_paths.h"
+#include "tests/gui/gui_test_support.h"
 
 namespace seam::gui {
+
+using test_support::corpus_options;
+using test_support::frame_row;
 
 class GuiTest : public QObject {
   Q_OBJECT
@@ -38,24 +47,39 @@ class GuiTest : public QObject {
   // A second, independent session: the reference the GUI's models are compared with.
   std::unique_ptr<engine::Session> reference_;
 
-  static engine::SessionOptions options() {
-    engine::SessionOptions options;
-    options.vmcore = (test::scenario_dir("sysrq-kaslr") / "vmcore.elf-paging").string();
-    options.vmlinux = test::vmlinux_path().string();
-    return options;
-  }
+  static engine::SessionOptions options() { return corpus_options("sysrq-kaslr"); }
 
  private slots:
   void initTestCase() {
-    if (!std::filesystem::exists(options().vmcore) || !std::filesystem::exists(options().vmlinux)) {
-      QFAIL("no corpus (samples/kernels/make-corpus.sh)");
+    Result<test_support::ComparedSessions> sessions =
+        test_support::open_compared_sessions(options());
+    QVERIFY2(sessions.ok(), sessions ? "" : sessions.error().message().c_str());
+    loaded_ = sessions->loaded;
+    reference_ = std::move(sessions->reference);
+  }
+
+  // The Tasks pane, as the window shows it (its filter proxy, in the
+  // session's order until a header is clicked), row by row `seam ps --json`.
+  void tasks_pane_lists_the_tasks_of_seam_ps() {
+    QJsonDocument ps = test_support::seam_json(options(), {"ps"});
+    QVERIFY(ps.isArray());
+    QJsonArray tasks = ps.array();
+    QVERIFY(tasks.size() > 10);
+    MainWindow window(loaded_);
+    window.show();
+    auto* view = window.findChild<QDockWidget*>("Tasks")->findChild<QTableView*>();
+    QVERIFY(view != nullptr);
+    const QAbstractItemModel& shown = *view->model();
+    QCOMPARE(shown.rowCount(), tasks.size());
+    auto cell = [&](int row, int column) { return shown.index(row, column).data(); };
+    for (int row = 0; row < shown.rowCount(); ++row) {
+      QJsonObject want = tasks[row].toObject();
+      QCOMPARE(cell(row, TaskModel::kPid).toInt(), want["pid"].toInt());
+      QCOMPARE(cell(row, TaskModel::kCommand).toString(), want["comm"].toString());
+      QCOMPARE(cell(row, TaskModel::kState).toString(), want["state"].toString());
+      QCOMPARE(cell(row, TaskModel::kCpu).toInt(), want["cpu"].toInt());
     }
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(options());
-    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
-    loaded_ = *loaded;
-    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(options());
-    QVERIFY(reference.ok());
-    reference_ = std::move(*reference);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
   }
 
   void task_model_lists_the_sessions_tasks() {
@@ -138,18 +162,15 @@ class GuiTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
     QVERIFY(window.backtrace_model().rowCount() > 0);
     QCOMPARE(window.backtrace_model().backtrace().task.pid, info->crashed_task->pid);
+    // Its rows are what `seam bt` (the crashed task's backtrace) prints.
+    QJsonDocument bt = test_support::seam_json(options(), {"bt"});
+    QVERIFY(bt.isObject());
+    QCOMPARE(bt["pid"].toInt(), info->crashed_task->pid);
+    test_support::compare_with_seam_bt(window.backtrace_model(), bt.object());
+    if (QTest::currentTestFailed()) return;
     // The filter keeps the selection's model consistent: "swapper" hides init.
     window.task_filter()->setText("swapper");
     QVERIFY(window.selected_pid() != std::optional<int>(info->crashed_task->pid));
-  }
-
-  // A window on the crashed task, its backtrace read, the row of `function`'s frame.
-  static int frame_row(MainWindow& window, const std::string& function) {
-    for (int row = 0; row < window.backtrace_model().rowCount(); ++row) {
-      const engine::Frame* frame = window.backtrace_model().frame_at(row);
-      if (frame && frame->function == function) return row;
-    }
-    return -1;
   }
 
   void source_locator_tries_shorter_suffixes_under_each_root() {
@@ -180,7 +201,7 @@ class GuiTest : public QObject {
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
     QTRY_VERIFY(window.backtrace_model().rowCount() > 0);
-    int row = frame_row(window, "sysrq_handle_crash");
+    int row = frame_row(window.backtrace_model(), "sysrq_handle_crash");
     QVERIFY(row >= 0);
     const engine::Frame& frame = *window.backtrace_model().frame_at(row);
     QVERIFY(frame.file.ends_with("drivers/tty/sysrq.c"));
@@ -210,7 +231,7 @@ class GuiTest : public QObject {
     window.set_source_roots({root});
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
-    int row = frame_row(window, "proc_reg_write");
+    int row = frame_row(window.backtrace_model(), "proc_reg_write");
     QVERIFY(row > 0);
     const engine::Frame& frame = *window.backtrace_model().frame_at(row);
     const engine::Frame& inlined = *window.backtrace_model().frame_at(row - 1);
@@ -231,7 +252,8 @@ class GuiTest : public QObject {
                           QString::fromStdString(call.callee) == mark.callee);
       }
       QVERIFY2(named, qPrintable(QString("mark %1 %2").arg(mark.line).arg(mark.callee)));
-      pde_write_marked = pde_write_marked || (mark.line == frame.line && mark.callee == "pde_write");
+      pde_write_marked =
+          pde_write_marked || (mark.line == frame.line && mark.callee == "pde_write");
     }
     QVERIFY(pde_write_marked);
     QVERIFY(view.gutter_tooltip(frame.line).contains("inlined: pde_write()"));
@@ -242,7 +264,7 @@ class GuiTest : public QObject {
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(!window.backtrace_pending(), 60000);
     QTRY_VERIFY(window.backtrace_model().rowCount() > 0);
-    int row = frame_row(window, "sysrq_handle_crash");
+    int row = frame_row(window.backtrace_model(), "sysrq_handle_crash");
     QVERIFY(row >= 0);
     QVERIFY(window.select_frame_row(row));
     const SourceView& view = window.source_view();
@@ -337,22 +359,18 @@ class GuiTest : public QObject {
 
   // smp-kthread-spin: a kthread spins on one CPU while the other crashes.
   void cpus_dock_lists_each_cpus_task() {
-    engine::SessionOptions smp;
-    std::filesystem::path dir = test::scenario_dir("smp-kthread-spin");
-    smp.vmcore = (dir / "vmcore.elf-paging").string();
-    smp.vmlinux = test::vmlinux_path().string();
-    smp.module_paths = {(dir / "seam_crash.ko").string()};
-    Result<std::shared_ptr<LoadedSession>> loaded = load_session(smp);
-    QVERIFY2(loaded.ok(), loaded ? "" : loaded.error().message().c_str());
-    Result<std::unique_ptr<engine::Session>> reference = engine::Session::open(smp);
-    QVERIFY(reference.ok());
-    QCOMPARE((*loaded)->info.cpus, 2);
-    MainWindow window(*loaded);
+    engine::SessionOptions smp = corpus_options("smp-kthread-spin");
+    smp.module_paths = {(test::scenario_dir("smp-kthread-spin") / "seam_crash.ko").string()};
+    Result<test_support::ComparedSessions> sessions = test_support::open_compared_sessions(smp);
+    QVERIFY2(sessions.ok(), sessions ? "" : sessions.error().message().c_str());
+    std::unique_ptr<engine::Session>& reference = sessions->reference;
+    QCOMPARE(sessions->loaded->info.cpus, 2);
+    MainWindow window(sessions->loaded);
     window.show();
     const CpusModel& model = window.cpus_model();
     QCOMPARE(model.rowCount(), 2);
     for (int cpu = 0; cpu < 2; ++cpu) {
-      Result<engine::Backtrace> backtrace = (*reference)->backtrace({.cpu = cpu});
+      Result<engine::Backtrace> backtrace = reference->backtrace({.cpu = cpu});
       QVERIFY(backtrace.ok());
       QVERIFY(!backtrace->frames.empty());
       QCOMPARE(model.data(model.index(cpu, CpusModel::kCpu), Qt::DisplayRole).toInt(), cpu);
