@@ -1,10 +1,15 @@
 // seam-gui on the Rust fixture kernel's crash dump (made by
 // samples/kernels/make_rust_dump.py, ctest fixture rust_dump): the crashed
-// task selected, its Rust frame rust_crashme::crash_here in the backtrace,
-// and selecting it shows its locals in Rust syntax, as the Session gives
-// them, expandable to the fields the module printed on the serial console
-// before it crashed ("a.key=2 a.tag=0x120 b.key=1 marker=0x..."). Runs
-// offscreen (QT_QPA_PLATFORM=offscreen, set by tests/CMakeLists.txt).
+// task selected, its backtrace rows those `seam bt --json` prints (C ->
+// Rust -> C -> Rust, demangled), selecting rust_crashme::crash_here shows
+// its locals in Rust syntax, as the Session gives them, expandable to the
+// fields the module printed on the serial console before it crashed
+// ("a.key=2 a.tag=0x120 b.key=1 marker=0x..."), and with the module's source
+// as a source root, its panic! line. Runs offscreen (QT_QPA_PLATFORM=offscreen,
+// set by tests/CMakeLists.txt).
+//
+// SEAM_GUI_RUST_SCREENSHOT=FILE.png saves the window of the source case, at
+// 1400x900 (docs/seam-gui.png, the README's picture, is made so).
 //
 // Files: SEAM_CACHE_DIR (else ~/.cache/seam)/fixtures/rust-kernel-6.1/
 // vmcore.elf-paging and .../fixtures/vmlinux-rust-6.1; SEAM_SHARED_DIR (else
@@ -13,8 +18,14 @@
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTextBlock>
 #include <QTreeView>
 #include <QtTest>
 #include <cstdlib>
@@ -24,6 +35,7 @@
 #include "gui/backtrace_model.h"
 #include "gui/main_window.h"
 #include "gui/session_loader.h"
+#include "gui/source_view.h"
 #include "gui/variables_model.h"
 #include "tests/gui/gui_test_support.h"
 
@@ -92,6 +104,11 @@ QModelIndex row_named(const VariablesModel& model, const QString& name,
   return {};
 }
 
+// The Locals tree view of a window.
+QTreeView* locals_view(MainWindow& window) {
+  return qobject_cast<QTreeView*>(window.findChild<QDockWidget*>("Locals")->widget());
+}
+
 }  // namespace
 
 class GuiRustTest : public QObject {
@@ -115,6 +132,42 @@ class GuiRustTest : public QObject {
     facts_ = *facts;
     loaded_ = sessions->loaded;
     reference_ = std::move(sessions->reference);
+    QStandardPaths::setTestModeEnabled(true);  // no layout or source roots from the user's settings
+    QSettings().clear();
+  }
+
+  // The crashed task's rows are what `seam bt` prints with the module: the
+  // Rust frames demangled (the v0 linkage name as tooltip), badged Rust, in
+  // the module's .rs file.
+  void backtrace_rows_are_seam_bt() {
+    MainWindow window(loaded_);
+    QSignalSpy shown(&window, &MainWindow::backtrace_shown);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 60000);
+    QJsonDocument bt = test_support::seam_json(options(), {"bt"});
+    QVERIFY(bt.isObject());
+    QCOMPARE(bt["pid"].toInt(), loaded_->info.crashed_task->pid);
+    const BacktraceModel& backtrace = window.backtrace_model();
+    test_support::compare_with_seam_bt(backtrace, bt.object());
+    if (QTest::currentTestFailed()) return;
+
+    int rust_rows = 0;
+    for (int row = 0; row < backtrace.rowCount(); ++row) {
+      const engine::Frame* frame = backtrace.frame_at(row);
+      if (!frame || frame->module != "rust_crashme") continue;
+      ++rust_rows;
+      QCOMPARE(cell(backtrace, row, BacktraceModel::kLanguage), QString("Rust"));
+      QVERIFY2(cell(backtrace, row, BacktraceModel::kFunction).contains("rust_crashme::"),
+               qPrintable(cell(backtrace, row, BacktraceModel::kFunction)));
+      QVERIFY2(cell(backtrace, row, BacktraceModel::kSource).contains("rust_crashme.rs:"),
+               qPrintable(cell(backtrace, row, BacktraceModel::kSource)));
+    }
+    QVERIFY(rust_rows >= 4);  // crash_here, compare_cb, sort_through_c, init, ...
+    int row = test_support::frame_row(backtrace, "rust_crashme::crash_here");
+    QVERIFY(row >= 0);
+    QVERIFY(backtrace.data(backtrace.index(row, BacktraceModel::kFunction), Qt::ToolTipRole)
+                .toString()
+                .startsWith("_R"));  // Rust's v0 mangling
   }
 
   void rust_frame_shows_its_locals_expandable() {
@@ -183,7 +236,7 @@ class GuiRustTest : public QObject {
     QCOMPARE(locals.parent(key), a.siblingAtColumn(0));
 
     // The keyboard expands and collapses a row, as in any tree view.
-    auto* view = qobject_cast<QTreeView*>(window.findChild<QDockWidget*>("Locals")->widget());
+    QTreeView* view = locals_view(window);
     QVERIFY(view != nullptr);
     QVERIFY(view->rootIsDecorated());
     view->setFocus();
@@ -192,11 +245,52 @@ class GuiRustTest : public QObject {
     QVERIFY(view->isExpanded(a.siblingAtColumn(0)));
     QTest::keyClick(view, Qt::Key_Left);
     QVERIFY(!view->isExpanded(a.siblingAtColumn(0)));
+  }
 
-    // For a look at the tree: SEAM_GUI_RUST_SCREENSHOT=FILE.png saves the window, a expanded.
+  // With the fixture directory (which holds rust_crashme.rs) as a source
+  // root, the Rust frame shows the module's source at its line: the panic!.
+  void rust_frame_shows_its_panic_line() {
+    MainWindow window(loaded_);
+    window.set_source_roots({fixture_dir()});
+    window.resize(1400, 900);  // the README's picture: every pane legible
+    QSignalSpy shown(&window, &MainWindow::backtrace_shown);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 60000);
+    const BacktraceModel& backtrace = window.backtrace_model();
+    int row = test_support::frame_row(backtrace, "rust_crashme::crash_here");
+    QVERIFY2(row >= 0, "no rust_crashme::crash_here row in the backtrace");
+    const engine::Frame& frame = *backtrace.frame_at(row);
+    QVERIFY(frame.line > 0);
+    QVERIFY(window.select_frame_row(row));
+
+    const SourceView& source = window.source_view();
+    QVERIFY2(source.shown_file().endsWith("/rust_crashme.rs"), qPrintable(source.shown_file()));
+    QVERIFY(fs::equivalent(source.shown_file().toStdString(), fixture_dir() / "rust_crashme.rs"));
+    QCOMPARE(source.highlighted_line(), frame.line);
+    QString text = source.document()->findBlockByNumber(frame.line - 1).text();
+    QVERIFY2(text.contains("panic!"), qPrintable(QString("line %1: %2").arg(frame.line).arg(text)));
+    QCOMPARE(source.textCursor().blockNumber(), frame.line - 1);
+
+    // For a look at it: the window, the Rust row in sight, a expanded to its fields.
     if (const char* file = std::getenv("SEAM_GUI_RUST_SCREENSHOT")) {
-      view->expand(a.siblingAtColumn(0));
-      view->resizeColumnToContents(VariablesModel::kName);
+      // Wide enough a Backtrace pane for the demangled names, the source keeping the panic! line.
+      auto* tasks_dock = window.findChild<QDockWidget*>("Tasks");
+      auto* backtrace_dock = window.findChild<QDockWidget*>("Backtrace");
+      window.resizeDocks({tasks_dock, backtrace_dock}, {230, 460}, Qt::Horizontal);
+      QTest::qWait(100);  // the dock layout takes the sizes on the next events
+      auto* rows = backtrace_dock->findChild<QTableView*>();
+      QVERIFY(rows != nullptr);
+      for (int column : {BacktraceModel::kIndex, BacktraceModel::kLanguage,
+                         BacktraceModel::kInlined, BacktraceModel::kFunction})
+        rows->resizeColumnToContents(column);
+      rows->scrollTo(backtrace.index(row, 0), QAbstractItemView::PositionAtCenter);
+      QTreeView* locals = locals_view(window);
+      QModelIndex a = row_named(window.variables_model(), "a");
+      QVERIFY(a.isValid());
+      locals->expand(a);
+      for (int column = 0; column < VariablesModel::kColumnCount; ++column)
+        locals->resizeColumnToContents(column);
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
       QVERIFY(window.grab().save(file, "PNG"));
     }
   }
