@@ -17,20 +17,6 @@ bool same_source_file(std::string_view a, std::string_view b) {
   return ends_with_component(a, b) || ends_with_component(b, a);
 }
 
-std::vector<std::string> location_files(std::string_view dwarf_file) {
-  std::vector<std::string> files;
-  if (dwarf_file.empty()) return files;
-  files.emplace_back(dwarf_file);
-  // Leading directories dropped one at a time, while a directory is left.
-  for (size_t slash = dwarf_file.find('/'); slash != std::string_view::npos;
-       slash = dwarf_file.find('/', slash + 1)) {
-    std::string_view rest = dwarf_file.substr(slash + 1);
-    if (rest.find('/') == std::string_view::npos) break;
-    if (slash > 0) files.emplace_back(rest);
-  }
-  return files;
-}
-
 std::vector<int> breakpoint_lines(const std::vector<engine::LiveBreakpoint>& breakpoints,
                                   std::string_view file) {
   std::vector<int> lines;

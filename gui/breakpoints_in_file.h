@@ -22,13 +22,6 @@ bool same_source_file(std::string_view a, std::string_view b);
 std::vector<int> breakpoint_lines(const std::vector<engine::LiveBreakpoint>& breakpoints,
                                   std::string_view file);
 
-// What a FILE:LINE breakpoint at a frame's DWARF path is tried with, most
-// specific first: the path, then without its leading directories down to
-// "dir/file". A frame's path has the unit's directory before the line
-// table's name ("debian/build/.../fs/read_write.c"), which locations match
-// by its end ("fs/read_write.c").
-std::vector<std::string> location_files(std::string_view dwarf_file);
-
 // The breakpoint with a site at `file`:`line`, if one has.
 std::optional<int> breakpoint_at_line(const std::vector<engine::LiveBreakpoint>& breakpoints,
                                       std::string_view file, int line);

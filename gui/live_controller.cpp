@@ -159,20 +159,7 @@ Result<engine::LiveBreakpoint> LiveController::add_breakpoint(const std::string&
 
 Result<engine::LiveBreakpoint> LiveController::add_breakpoint_at_line(const std::string& dwarf_file,
                                                                       int line) {
-  if (running_) return Error("the guest is running: interrupt it (Shift+F5) first");
-  std::optional<Error> first_error;
-  Result<engine::LiveBreakpoint> added = [&]() -> Result<engine::LiveBreakpoint> {
-    std::lock_guard<std::mutex> held(*loaded_->session_lock);
-    for (const std::string& file : location_files(dwarf_file)) {
-      Result<const engine::LiveBreakpoint*> b = loaded_->session->live()->add_breakpoint(
-          file + ":" + std::to_string(line), engine::BreakpointType::kSoftware);
-      if (b) return **b;
-      if (!first_error) first_error = b.error();
-    }
-    return first_error ? *first_error : Error("no source file");
-  }();
-  if (added) refresh_breakpoints();
-  return added;
+  return add_breakpoint(dwarf_file + ":" + std::to_string(line));
 }
 
 Result<void> LiveController::delete_breakpoint(int id) {

@@ -66,7 +66,7 @@ class LiveController : public QObject {
 
   // FUNCTION or FILE:LINE (LiveControl::add_breakpoint); an error while running.
   Result<engine::LiveBreakpoint> add_breakpoint(const std::string& location);
-  // At a line of a frame's file (its DWARF path), as location_files() tries it.
+  // At a line of a frame's file, by the path frames print (locations take it).
   Result<engine::LiveBreakpoint> add_breakpoint_at_line(const std::string& dwarf_file, int line);
   Result<void> delete_breakpoint(int id);
   // The breakpoints as the engine had them when the guest last stopped or
