@@ -2,7 +2,6 @@
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QShortcut>
@@ -10,6 +9,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <mutex>
+
+#include "gui/read_only_table.h"
 
 namespace seam::gui {
 namespace {
@@ -52,13 +53,7 @@ DisassemblyView::DisassemblyView(std::shared_ptr<LoadedSession> loaded, QWidget*
   table_ = new QTableWidget(0, kColumnCount, this);
   table_->setHorizontalHeaderLabels({"Address", "Location", "Instruction", "Source"});
   table_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  table_->setWordWrap(false);
-  table_->verticalHeader()->hide();
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 4);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  set_up_read_only_table(table_, 4);
   // Double-click and Enter both activate a row: its branch is followed.
   connect(table_, &QTableWidget::activated, this,
           [this](const QModelIndex& index) { follow_target(index.row()); });

@@ -4,7 +4,6 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -16,6 +15,7 @@
 
 #include "engine/log_format.h"
 #include "gui/log_model.h"
+#include "gui/read_only_table.h"
 
 namespace seam::gui {
 namespace {
@@ -79,13 +79,7 @@ LogView::LogView(LogModel* model, QWidget* parent) : QWidget(parent), model_(mod
 
   table_ = new QTableView(this);
   table_->setModel(filter_);
-  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->verticalHeader()->hide();
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-  table_->horizontalHeader()->setStretchLastSection(true);
-  table_->setWordWrap(false);
+  set_up_read_only_table(table_);
   table_->resizeColumnsToContents();
 
   auto* bar = new QHBoxLayout;

@@ -4,7 +4,6 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,6 +33,7 @@
 #include "gui/log_view.h"
 #include "gui/memory_view.h"
 #include "gui/modules_model.h"
+#include "gui/read_only_table.h"
 #include "gui/registers_model.h"
 #include "gui/source_roots.h"
 #include "gui/source_view.h"
@@ -47,13 +47,7 @@ namespace {
 QTableView* make_table(QAbstractItemModel* model, QWidget* parent) {
   auto* view = new QTableView(parent);
   view->setModel(model);
-  view->setSelectionBehavior(QAbstractItemView::SelectRows);
-  view->setSelectionMode(QAbstractItemView::SingleSelection);
-  view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  view->verticalHeader()->hide();
-  view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
-  view->horizontalHeader()->setStretchLastSection(true);
-  view->setWordWrap(false);
+  set_up_read_only_table(view);
   return view;
 }
 

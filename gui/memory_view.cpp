@@ -1,6 +1,5 @@
 #include "gui/memory_view.h"
 
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -9,6 +8,7 @@
 #include <mutex>
 
 #include "gui/memory_model.h"
+#include "gui/read_only_table.h"
 
 namespace seam::gui {
 
@@ -37,12 +37,8 @@ MemoryView::MemoryView(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
   error_->hide();
   table_ = new QTableView(this);
   table_->setModel(model_);
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  table_->verticalHeader()->hide();
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 4);
-  table_->horizontalHeader()->setStretchLastSection(true);
-  table_->setWordWrap(false);
+  set_up_read_only_table(table_, 4);
+  table_->setSelectionBehavior(QAbstractItemView::SelectItems);  // a byte group, not a line
   table_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(table_, &QTableView::doubleClicked, this, &MemoryView::follow_pointer);
   connect(table_, &QTableView::customContextMenuRequested, this, &MemoryView::show_context_menu);
