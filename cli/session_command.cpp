@@ -430,15 +430,17 @@ Result<void> run_many_backtraces(Session* session, std::ostream& out, bool json,
     for (const engine::Task& t : *tasks) {
       // Idle tasks share PID 0: name them by their CPU.
       if (t.pid == 0) {
-        requests.push_back({.cpu = t.cpu, .variables = variables});
+        requests.push_back({.cpu = t.cpu, .variables = variables, .variable_parts = json});
       } else {
-        requests.push_back({.pid = t.pid, .variables = variables});
+        requests.push_back({.pid = t.pid, .variables = variables, .variable_parts = json});
       }
     }
   } else {
     Result<engine::SystemInfo> info = session->system_info();
     if (!info) return info.error();
-    for (int c = 0; c < info->cpus; ++c) requests.push_back({.cpu = c, .variables = variables});
+    for (int c = 0; c < info->cpus; ++c) {
+      requests.push_back({.cpu = c, .variables = variables, .variable_parts = json});
+    }
   }
   std::vector<engine::Backtrace> bts;
   std::optional<Error> first_error;
@@ -480,8 +482,10 @@ Result<Invocation> parse_bt(ArgParser& parser, const std::vector<std::string>& w
                       if (all_cpus || all_tasks) {
                         return run_many_backtraces(session, out, json, variables, all_tasks);
                       }
-                      Result<engine::Backtrace> bt = session->backtrace(
-                          {.pid = selection.pid, .cpu = selection.cpu, .variables = variables});
+                      Result<engine::Backtrace> bt = session->backtrace({.pid = selection.pid,
+                                                                         .cpu = selection.cpu,
+                                                                         .variables = variables,
+                                                                         .variable_parts = json});
                       if (!bt) return bt.error();
                       SessionPrinter(out, json).backtrace(*bt, variables);
                       return {};
@@ -510,8 +514,10 @@ Result<Invocation> parse_frame(ArgParser& parser, const std::vector<std::string>
   return Invocation{true,
                     [json, index = static_cast<int>(*index), selection = *selection](
                         Session* session, std::ostream& out) -> Result<void> {
-                      Result<engine::Backtrace> bt = session->backtrace(
-                          {.pid = selection.pid, .cpu = selection.cpu, .variables = true});
+                      Result<engine::Backtrace> bt = session->backtrace({.pid = selection.pid,
+                                                                         .cpu = selection.cpu,
+                                                                         .variables = true,
+                                                                         .variable_parts = json});
                       if (!bt) return bt.error();
                       if (index >= static_cast<int>(bt->frames.size())) {
                         return Error(sformat("frame: the stack of PID %d has frames #0 to #%zu",

@@ -186,7 +186,7 @@ class BareSession final : public Session {
           [this](uint64_t address, std::span<std::byte> out) {
             return memory_->read(address, out);
           },
-          reader);
+          reader, request.variable_parts);
     }
     return bt;
   }

@@ -192,7 +192,7 @@ std::span<const std::byte> known_bytes(const LocatedValue& value) {
 // The one place values become text, and their parts (for views that expand
 // a variable) from the same bytes.
 void format(const ScopeVariable& variable, const LocatedValue& value, Language language,
-            ValueReader& reader, Variable& out) {
+            ValueReader& reader, bool parts, Variable& out) {
   std::span<const std::byte> bytes = known_bytes(value);
   if (bytes.empty()) {
     out.value = value.unknown_reason.find("not saved") != std::string::npos ? "<not saved>"
@@ -200,7 +200,7 @@ void format(const ScopeVariable& variable, const LocatedValue& value, Language l
     return;
   }
   out.value = format_value(*variable.type, bytes, language, reader);
-  out.children = value_children(*variable.type, bytes, variable.name, language, reader);
+  if (parts) out.children = value_children(*variable.type, bytes, variable.name, language, reader);
 }
 
 std::string type_text(const ScopeVariable& variable, Language language) {
@@ -215,7 +215,8 @@ Language language_of(const Frame& frame) {
 
 }  // namespace
 
-void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules) {
+void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules,
+                          bool parts) {
   FrameCodeOf code_of = [&](const Frame& f) -> std::optional<FrameCode> {
     if (f.module == "vmlinux") {
       return FrameCode{&kernel.vmlinux(), static_cast<int64_t>(f.pc - kernel.to_link(f.pc))};
@@ -229,11 +230,11 @@ void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const Co
     return kernel.memory().read(address, out);
   };
   KernelValueReader reader(kernel, modules, bt.task.address);
-  fill_frame_variables(bt, code_of, read, reader);
+  fill_frame_variables(bt, code_of, read, reader, parts);
 }
 
 void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const MemoryReader& read,
-                          ValueReader& reader) {
+                          ValueReader& reader, bool parts) {
   Frames frames(bt, code_of, read);
   for (size_t g = 0; g < frames.groups().size(); ++g) {
     const Group& group = frames.groups()[g];
@@ -269,7 +270,7 @@ void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const Memor
         Result<LocatedValue> value = evaluate_variable_location(
             const_cast<Dwarf_Die*>(&v.die), subprogram, group.lookup, *v.size, state);
         if (value)
-          format(v, *value, language, reader, out);
+          format(v, *value, language, reader, parts, out);
         else
           out.value = "<" + value.error().message() + ">";
         return out;

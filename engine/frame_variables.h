@@ -24,8 +24,10 @@
 
 namespace seam::engine {
 
-// Fills args, locals or variables_error of every frame of `bt`.
-void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules);
+// Fills args, locals or variables_error of every frame of `bt`; with `parts`,
+// each variable's children too.
+void fill_frame_variables(Backtrace& bt, LinuxKernel& kernel, std::span<const CodeModule> modules,
+                          bool parts);
 
 // The same for any program (a bare-metal kernel): `code_of` names the binary
 // of a frame (and runtime - file address), `read` the memory frames' locations
@@ -37,6 +39,6 @@ struct FrameCode {
 using FrameCodeOf = std::function<std::optional<FrameCode>(const Frame&)>;
 using MemoryReader = std::function<Result<void>(uint64_t address, std::span<std::byte> out)>;
 void fill_frame_variables(Backtrace& bt, const FrameCodeOf& code_of, const MemoryReader& read,
-                          ValueReader& reader);
+                          ValueReader& reader, bool parts);
 
 }  // namespace seam::engine

@@ -314,7 +314,7 @@ class KernelSession final : public Session {
       bt->task = TaskRef{t->pid, t->comm, task};
     else
       bt->task.address = task;
-    if (request.variables) fill_frame_variables(*bt, k, code_modules());
+    if (request.variables) fill_frame_variables(*bt, k, code_modules(), request.variable_parts);
     return bt;
   }
 

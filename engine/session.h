@@ -178,6 +178,9 @@ struct BacktraceRequest {
   // the kernel has not panicked: the task of the vCPU the guest stopped on.
   std::optional<int> cpu;
   bool variables = false;  // evaluate each frame's arguments and locals
+  // With `variables`: also each variable's parts (Variable::children), which
+  // views that expand a value and --json want; they cost reads `bt -f` skips.
+  bool variable_parts = false;
 };
 
 struct Backtrace {

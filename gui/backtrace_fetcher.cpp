@@ -37,6 +37,7 @@ void BacktraceFetcher::run(int pid) {
     engine::BacktraceRequest request;
     request.pid = pid;
     request.variables = true;
+    request.variable_parts = true;  // the Locals tree expands them
     Result<engine::Backtrace> backtrace = session->backtrace(request);
     if (!backtrace) return {pid, std::nullopt, backtrace.error().message()};
     return {pid, std::move(*backtrace), ""};

@@ -52,7 +52,8 @@ Result<LiveStop> run_command(engine::LiveControl& live, LiveController::Command 
 LiveStopReport read_stop(engine::Session& session, const LiveStop& stop, int cpus) {
   LiveStopReport report;
   report.stop = stop;
-  Result<engine::Backtrace> backtrace = session.backtrace({.cpu = stop.cpu, .variables = true});
+  Result<engine::Backtrace> backtrace =
+      session.backtrace({.cpu = stop.cpu, .variables = true, .variable_parts = true});
   if (backtrace) {
     report.backtrace = std::move(*backtrace);
   } else {

@@ -190,6 +190,7 @@ class GuiRustTest : public QObject {
     // The Locals rows are the Session's arguments then locals, kind by kind.
     engine::BacktraceRequest request;
     request.variables = true;
+    request.variable_parts = true;
     Result<engine::Backtrace> bt = reference_->backtrace(request);
     QVERIFY(bt.ok());
     const engine::Frame* want = frame_named(*bt, "rust_crashme::crash_here");

@@ -101,6 +101,7 @@ class GuiTest : public QObject {
   void backtrace_model_rows_are_the_frames() {
     engine::BacktraceRequest request;
     request.variables = true;
+    request.variable_parts = true;
     Result<engine::Backtrace> backtrace = reference_->backtrace(request);
     QVERIFY(backtrace.ok());
     QVERIFY(!backtrace->frames.empty());
