@@ -171,6 +171,12 @@ MainWindow::MainWindow(std::shared_ptr<LoadedSession> loaded, QWidget* parent)
     QTimer::singleShot(0, this, [this] { emit backtrace_shown(-1); });
   }
   resize(1280, 860);
+  // First run: the backtrace gets the room its columns (function, module,
+  // file:line) need; a saved layout replaces this.
+  if (auto* backtrace = findChild<QDockWidget*>("Backtrace")) {
+    resizeDocks({backtrace}, {760}, Qt::Horizontal);
+    resizeDocks({backtrace}, {300}, Qt::Vertical);
+  }
   restore_layout();
 }
 
@@ -208,11 +214,15 @@ void MainWindow::build_docks() {
   backtrace_layout->setContentsMargins(0, 0, 0, 0);
   backtrace_status_ = new QLabel(backtrace);
   backtrace_view_ = make_table(backtrace_model_, backtrace);
+  backtrace_view_->setTextElideMode(Qt::ElideMiddle);
   backtrace_layout->addWidget(backtrace_status_);
   backtrace_layout->addWidget(backtrace_view_);
   connect(backtrace_view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &MainWindow::frame_selected);
-  addDockWidget(Qt::RightDockWidgetArea, make_dock("Backtrace", backtrace, this));
+  // Under the source, as in Qt Creator's debugger layout: a stack's rows are
+  // wide (function, module, file:line), and the Log beside it stays in sight.
+  QDockWidget* backtrace_dock = make_dock("Backtrace", backtrace, this);
+  addDockWidget(Qt::BottomDockWidgetArea, backtrace_dock);
 
   variables_view_ = new QTreeView(this);
   variables_view_->setModel(variables_model_);
@@ -230,7 +240,7 @@ void MainWindow::build_docks() {
 
   log_view_ = new LogView(log_model_, this);  // searchable, filtered by level
   QDockWidget* log = make_dock("Log", log_view_, this);
-  addDockWidget(Qt::BottomDockWidgetArea, log);
+  splitDockWidget(backtrace_dock, log, Qt::Horizontal);
   auto* modules_view = make_table(modules_model_, this);
   modules_view->resizeColumnsToContents();
   QDockWidget* modules = make_dock("Modules", modules_view, this);
@@ -286,7 +296,7 @@ void MainWindow::show_about() {
 }
 
 // Versioned: a layout saved by a build with other docks is ignored, not half-applied.
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2;  // 2: the Backtrace under the source
 
 void MainWindow::save_layout() const {
   QSettings settings;
@@ -397,6 +407,13 @@ void MainWindow::show_backtrace(int pid, engine::Backtrace backtrace) {
                                           : "  —  the backtrace stops: " + end));
   backtrace_model_->set_backtrace(std::move(backtrace));
   backtrace_view_->resizeColumnsToContents();
+  // A long Rust or C++ name must not push the module and file:line out of
+  // sight: it is cut in the middle, its offset kept (the row's tooltip and
+  // the Source pane say the rest).
+  constexpr int kFunctionWidth = 340;
+  if (backtrace_view_->columnWidth(BacktraceModel::kFunction) > kFunctionWidth) {
+    backtrace_view_->setColumnWidth(BacktraceModel::kFunction, kFunctionWidth);
+  }
   int row = backtrace_model_->first_frame_row();
   if (row >= 0) {
     backtrace_view_->selectRow(row);

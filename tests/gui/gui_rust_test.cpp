@@ -274,16 +274,14 @@ class GuiRustTest : public QObject {
 
     // For a look at it: the window, the Rust row in sight, a expanded to its fields.
     if (const char* file = std::getenv("SEAM_GUI_RUST_SCREENSHOT")) {
-      // Wide enough a Backtrace pane for the demangled names, the source keeping the panic! line.
+      // The default layout (the Backtrace under the source, wide enough for its
+      // columns); the Tasks narrower, the source keeping the panic! line.
       auto* tasks_dock = window.findChild<QDockWidget*>("Tasks");
       auto* backtrace_dock = window.findChild<QDockWidget*>("Backtrace");
-      window.resizeDocks({tasks_dock, backtrace_dock}, {230, 460}, Qt::Horizontal);
+      window.resizeDocks({tasks_dock}, {230}, Qt::Horizontal);
       QTest::qWait(100);  // the dock layout takes the sizes on the next events
       auto* rows = backtrace_dock->findChild<QTableView*>();
       QVERIFY(rows != nullptr);
-      for (int column : {BacktraceModel::kIndex, BacktraceModel::kLanguage,
-                         BacktraceModel::kInlined, BacktraceModel::kFunction})
-        rows->resizeColumnToContents(column);
       rows->scrollTo(backtrace.index(row, 0), QAbstractItemView::PositionAtCenter);
       QTreeView* locals = locals_view(window);
       QModelIndex a = row_named(window.variables_model(), "a");
