@@ -46,20 +46,9 @@ EXPECTED = "sysrq_handle_crash"
 
 def boot_halted_at_panic(cache_dir, info, scenario_dir, workdir):
     """QEMU on the scenario's kernel, stopped once the panic is on the console."""
-    kernel = Path(cache_dir) / info["kernel"]["bzimage"]
-    initrd = scenario_dir.parent / "initramfs.cpio.gz"
-    serial = os.path.join(workdir, "serial.log")
-    qemu = run_qemu.Qemu(["-kernel", str(kernel), "-initrd", str(initrd),
-                          "-append", info["cmdline"]],
-                         workdir, serial, "tcg", "max", info["cpus"], info["memory"])
-    try:
-        qmp = qemu.connect()
-        run_qemu.wait_for_serial(qemu, serial, [run_qemu.PANIC_END], [run_qemu.INIT_FAILED], 180)
-        qmp.command("stop")
-    except Exception:
-        qemu.stop()
-        raise
-    return qemu, qmp
+    return run_qemu.boot_to_serial(Path(cache_dir) / info["kernel"]["bzimage"],
+                                   scenario_dir.parent / "initramfs.cpio.gz", info, workdir,
+                                   [run_qemu.PANIC_END], 180, stop=True)
 
 
 def argv_for(tool, args, port, vmlinux, offset, debug=False):

@@ -277,6 +277,25 @@ def wait_for_serial(qemu, serial_path, markers, failures, timeout):
         time.sleep(0.1)
 
 
+def boot_to_serial(kernel, initrd, info, workdir, until, timeout, stop=False):
+    """QEMU TCG on `kernel` + `initrd` with a scenario's cmdline, CPUs and memory (`info`, its
+    scenario.json), run until the serial console prints one of `until` (INIT_FAILED is an
+    error), then paused by QMP when `stop`: the live tests' and benchmarks' guest. Returns
+    (qemu, qmp); on failure QEMU is stopped."""
+    serial = os.path.join(workdir, "serial.log")
+    qemu = Qemu(["-kernel", str(kernel), "-initrd", str(initrd), "-append", info["cmdline"]],
+                workdir, serial, "tcg", "max", info["cpus"], info["memory"])
+    try:
+        qmp = qemu.connect()
+        wait_for_serial(qemu, serial, until, [INIT_FAILED], timeout)
+        if stop:
+            qmp.command("stop")
+    except Exception:
+        qemu.stop()
+        raise
+    return qemu, qmp
+
+
 def probe_accel(args):
     """kvm if /dev/kvm opens and a KVM guest prints the kernel's banner soon, else tcg."""
     try:

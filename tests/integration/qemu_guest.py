@@ -28,25 +28,12 @@ BAREMETAL_ELF = SAMPLES_DIR / "baremetal" / "seam-baremetal.elf"
 
 
 def boot_corpus_scenario(scenario, workdir, until, stop=False):
-    """QEMU TCG on a corpus scenario's kernel + initramfs (its cmdline, cpus and memory), run
-    until the serial console prints one of `until` (120 s; the init-failed line is an error),
-    then paused by QMP when `stop`. Returns (qemu, qmp); on failure QEMU is stopped."""
+    """QEMU TCG on a corpus scenario's kernel + initramfs, run until the serial console prints
+    one of `until` (120 s), then paused when `stop` (run_qemu.boot_to_serial)."""
     info = scenario.info
-    kernel = CACHE_DIR / info["kernel"]["bzimage"]
-    initrd = scenario.dir.parent / "initramfs.cpio.gz"
-    serial = os.path.join(workdir, "serial.log")
-    qemu = run_qemu.Qemu(["-kernel", str(kernel), "-initrd", str(initrd),
-                          "-append", info["cmdline"]],
-                         workdir, serial, "tcg", "max", info["cpus"], info["memory"])
-    try:
-        qmp = qemu.connect()
-        run_qemu.wait_for_serial(qemu, serial, until, [run_qemu.INIT_FAILED], 120)
-        if stop:
-            qmp.command("stop")
-    except Exception:
-        qemu.stop()
-        raise
-    return qemu, qmp
+    return run_qemu.boot_to_serial(CACHE_DIR / info["kernel"]["bzimage"],
+                                   scenario.dir.parent / "initramfs.cpio.gz", info, workdir,
+                                   until, 120, stop)
 
 
 class CorpusGuest:
