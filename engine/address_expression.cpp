@@ -49,7 +49,9 @@ Result<uint64_t> evaluate_address_expression(
   Result<std::vector<SymbolInfo>> symbols = lookup(*parsed->symbol);
   if (!symbols) return symbols.error();
   if (symbols->empty())
-    return Error("no symbol '" + std::string(*parsed->symbol) + "' in " + searched);
+    return Error("no symbol '" + std::string(*parsed->symbol) + "' in " + searched +
+                 " (names are as `sym` prints them: C names, Rust paths, C++ qualified names; "
+                 "Tab completes them at the prompt)");
   return symbols->front().address + parsed->value;
 }
 

@@ -115,7 +115,10 @@ class BareSession final : public Session {
 
   Result<SymbolInfo> symbol_at(uint64_t address) override {
     std::optional<SymbolMatch> match = elf_->symbols().lookup(address);
-    if (!match) return Error(sformat("no symbol contains 0x%" PRIx64, address));
+    if (!match) {
+      return Error(sformat("no symbol contains 0x%" PRIx64 ": not code of %s", address,
+                           elf_->path().c_str()));
+    }
     SymbolInfo info = fill(*match);
     info.offset = match->offset;
     Symbolized frames = elf_->symbolize(address);

@@ -192,7 +192,10 @@ class KernelSession final : public Session {
         return info;
       }
     }
-    return Error(sformat("no symbol contains 0x%" PRIx64, address));
+    return Error(sformat("no symbol contains 0x%" PRIx64
+                         ": not kernel or module code (`mod` lists the modules' addresses; a "
+                         "module without its .ko needs -s MODULE.ko)",
+                         address));
   }
 
   Result<std::vector<InlinedCall>> inlined_calls(uint64_t pc) override {
