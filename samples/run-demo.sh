@@ -29,6 +29,7 @@ fi
 # Absolute and symlink-free, as the programs report their own paths.
 samples=$(cd "$1/samples" 2>/dev/null && pwd -P) || { echo "$0: $1/samples does not exist" >&2; exit 1; }
 seam="$2"
+build_dir=$(cd "$1" && pwd -P)
 variant="${3:-mixed-clang-v0}"
 exe="$samples/$variant"
 for f in "$exe" "$samples/mixed-gcc-legacy" "$samples/libmixed-cpp-gcc.so"; do
@@ -106,3 +107,8 @@ echo
 echo "with arguments and locals (bt -f), the Rust frame that panicked:"
 "${dump[@]}" bt -f | sed -n '/rust_crashme::crash_here/,/rust_crashme::compare_cb/p' | sed '$d' |
   sed 's/^/  /'
+echo
+echo "the same dump in a window (Tasks, Backtrace, Source, Locals, Disassembly, Log):"
+gui_command=("$build_dir/gui/seam-gui" "$cache/rust-kernel-6.1/vmcore.elf-paging"
+             -s "$cache/vmlinux-rust-6.1" -s "$shared/rust_crashme.ko" --source-root "$shared")
+echo "  ${gui_command[*]}"
